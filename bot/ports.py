@@ -1,0 +1,98 @@
+"""Contracts between the core and what plugs into it (store, tips, grader, posters).
+
+Adapters depend on these shapes only; implementations live in `bot.store`,
+`bot.tips`, `bot.llm` and the adapters themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+from bot.models import Review
+
+Platform = Literal["slack", "discord", "console", "cli"]
+PostErrorKind = Literal["not_in_channel", "channel_gone", "rate_limited", "forbidden", "other"]
+
+
+@dataclass(frozen=True)
+class ChannelContext:
+    """Where a command came from, in platform-neutral terms."""
+
+    platform: str
+    workspace: str
+    channel: str
+    user: str
+    timezone: str | None = None  # the workspace's or user's IANA zone when the platform knows it
+
+
+@dataclass(frozen=True)
+class RenderedTip:
+    """A tip as platform-neutral structured content; adapters turn it into blocks or embeds."""
+
+    tip_id: str
+    principle_id: str
+    principle_title: str
+    title: str
+    body: str
+    before: str
+    after: str
+    digest: str | None = None
+
+
+@dataclass(frozen=True)
+class TipsReply:
+    """What a tips command answers: text for the caller, and maybe a tip to show."""
+
+    text: str
+    tip: RenderedTip | None = None
+    ephemeral: bool = True
+    ok: bool = True
+
+
+@dataclass(frozen=True)
+class PostOk:
+    message_ref: str
+
+
+@dataclass(frozen=True)
+class PostError:
+    kind: PostErrorKind
+    detail: str = ""
+    retry_after: float | None = None
+
+
+PostResult = PostOk | PostError
+
+
+class TipPoster(Protocol):
+    """Implemented by every adapter: post a rendered tip to one channel."""
+
+    platform: str
+
+    async def post_tip(self, workspace: str, channel: str, tip: RenderedTip) -> PostResult: ...
+
+
+class Grader(Protocol):
+    """Something that can grade a draft beyond the rules (the LLM)."""
+
+    async def grade(self, text: str, rules_review: Review) -> Review: ...
+
+    async def aclose(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """A review request that was refused, with a message fit to show the user."""
+
+    reason: Literal["empty", "rate_limited", "invalid"]
+    message: str
+
+
+@dataclass
+class ReviewContext:
+    platform: str = "cli"
+    workspace: str = ""
+    user: str = ""
+    request_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)
