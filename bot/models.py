@@ -31,6 +31,9 @@ class Finding:
     start: int
     end: int
 
+    def span(self) -> tuple[int, int]:
+        return self.start, self.end
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "severity": self.severity,

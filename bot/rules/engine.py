@@ -1,16 +1,60 @@
-"""Runs every detector over a draft and assembles the review (placeholder, being written)."""
+"""Runs every detector over a draft and assembles the review."""
 
 from __future__ import annotations
 
-from bot.models import PrincipleResult, Review
+from bot.models import Finding, PrincipleResult, Review, Status
 from bot.principles import load_principles
+from bot.rules import detectors
+from bot.rules.patterns import load_rulebook
+from bot.rules.scoring import score_for, verdict_for
+from bot.rules.suggest import suggest_questions
+from bot.rules.text import Draft
 
 MAX_DRAFT_CHARS = 10_000
 
 
 def review_with_rules(text: str) -> Review:
-    principles = tuple(
-        PrincipleResult(p.id, p.title, "n/a" if p.id == "owns_the_gap" else "pass")
-        for p in load_principles()
+    """Grade a draft with the deterministic rules: pure, synchronous, no I/O."""
+    notes: list[str] = []
+    if len(text) > MAX_DRAFT_CHARS:
+        notes.append(
+            f"The draft is {len(text):,} characters; only the first {MAX_DRAFT_CHARS:,} were "
+            "reviewed. Outreach that long is rarely read: aim for under 150 words."
+        )
+        text = text[:MAX_DRAFT_CHARS]
+    draft = Draft(text)
+    book = load_rulebook()
+    kind = detectors.detect_kind(draft, book)
+    about = detectors.check_about_them(draft, book)
+    pitch = detectors.check_pitch(draft, book)
+    specific = detectors.check_specific(draft, book, pitch)
+    reason = detectors.check_reason(draft, book, pitch, specific)
+    gap = detectors.check_gap(draft, book, kind)
+    questions = detectors.check_questions(draft, book)
+    outcomes = {
+        "about_them": about,
+        "no_pitch": pitch,
+        "specific": specific,
+        "clear_reason": reason,
+        "owns_the_gap": gap,
+        "asks_questions": questions,
+    }
+    results = []
+    for principle in load_principles():
+        outcome = outcomes.get(principle.id)
+        status: Status = outcome.status if outcome else "n/a"
+        findings: tuple[Finding, ...] = tuple(outcome.findings) if outcome else ()
+        results.append(PrincipleResult(principle.id, principle.title, status, findings))
+    statuses = {r.id: r.status for r in results}
+    verdict = verdict_for(statuses)
+    if draft.words < 3:
+        notes.append("This is very short for an outreach message; there is little to judge.")
+    return Review(
+        score=score_for(statuses, verdict),
+        verdict=verdict,
+        kind=kind,
+        source="rules",
+        principles=tuple(results),
+        questions=suggest_questions(draft.masked, kind),
+        notes=tuple(notes),
     )
-    return Review(score=100, verdict="send", kind="cold", source="rules", principles=principles)

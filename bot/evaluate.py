@@ -1,0 +1,181 @@
+"""Scores a grader against labelled drafts (format: shared/eval/RUBRIC.md)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.models import Review
+
+# Rubric label -> principle id. A label is true when the principle is violated.
+LABELS: dict[str, str] = {
+    "leads_with_self": "about_them",
+    "pitch": "no_pitch",
+    "generic": "specific",
+    "no_reason": "clear_reason",
+    "no_responsibility": "owns_the_gap",
+    "no_question": "asks_questions",
+}
+VERDICTS = ("send", "revise", "rewrite")
+
+
+class LabelledDataError(ValueError):
+    """A labelled file that cannot be read; the message says which line and why."""
+
+
+@dataclass
+class LabelScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def support(self) -> int:
+        return self.tp + self.fn
+
+
+@dataclass
+class EvalReport:
+    total: int = 0
+    labels: dict[str, LabelScore] = field(default_factory=lambda: {k: LabelScore() for k in LABELS})
+    kind_correct: int = 0
+    verdict_correct: int = 0
+    confusion: dict[str, dict[str, int]] = field(
+        default_factory=lambda: {t: dict.fromkeys(VERDICTS, 0) for t in VERDICTS}
+    )
+    critical: list[str] = field(default_factory=list)
+    misses: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def macro_f1(self) -> float:
+        return sum(s.f1 for s in self.labels.values()) / len(self.labels)
+
+    @property
+    def kind_accuracy(self) -> float:
+        return self.kind_correct / self.total if self.total else 0.0
+
+    @property
+    def verdict_accuracy(self) -> float:
+        return self.verdict_correct / self.total if self.total else 0.0
+
+    @property
+    def critical_rate(self) -> float:
+        return len(self.critical) / self.total if self.total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.total,
+            "labels": {
+                label: {
+                    "principle": LABELS[label],
+                    "precision": round(s.precision, 3),
+                    "recall": round(s.recall, 3),
+                    "f1": round(s.f1, 3),
+                    "support": s.support,
+                }
+                for label, s in self.labels.items()
+            },
+            "macro_f1": round(self.macro_f1, 3),
+            "kind_accuracy": round(self.kind_accuracy, 3),
+            "verdict_accuracy": round(self.verdict_accuracy, 3),
+            "verdict_confusion": self.confusion,
+            "critical_misses": {"count": len(self.critical), "rate": round(self.critical_rate, 3),
+                                "ids": self.critical},
+        }
+
+
+def read_labelled(path: Path) -> list[dict[str, Any]]:
+    records = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LabelledDataError(f"line {number}: not JSON ({exc.msg})") from None
+        missing = [k for k in ("text", "kind", "verdict", *LABELS) if k not in record]
+        if missing:
+            raise LabelledDataError(f"line {number}: missing {', '.join(missing)}")
+        records.append(record)
+    return records
+
+
+def evaluate(records: Iterable[dict[str, Any]], grade: Callable[[str], Review]) -> EvalReport:
+    report = EvalReport()
+    for record in records:
+        review = grade(record["text"])
+        add_result(report, record, review)
+    return report
+
+
+def add_result(report: EvalReport, record: dict[str, Any], review: Review) -> None:
+    report.total += 1
+    rid = str(record.get("id", report.total))
+    statuses = review.statuses()
+    for label, principle_id in LABELS.items():
+        truth = record[label]
+        if label == "no_responsibility" and record["kind"] != "reconnect":
+            continue
+        if truth is None:
+            continue
+        predicted = statuses.get(principle_id) in ("warn", "fail")
+        score = report.labels[label]
+        if predicted and truth:
+            score.tp += 1
+        elif predicted:
+            score.fp += 1
+            report.misses.setdefault(label, []).append(f"{rid}:fp")
+        elif truth:
+            score.fn += 1
+            report.misses.setdefault(label, []).append(f"{rid}:fn")
+        else:
+            score.tn += 1
+    report.kind_correct += review.kind == record["kind"]
+    report.verdict_correct += review.verdict == record["verdict"]
+    report.confusion[record["verdict"]][review.verdict] += 1
+    if {record["verdict"], review.verdict} == {"send", "rewrite"}:
+        report.critical.append(rid)
+
+
+def format_report(report: EvalReport) -> str:
+    lines = [f"Records: {report.total}", "",
+             f"{'label':<18} {'principle':<15} {'prec':>5} {'rec':>5} {'F1':>5} {'n':>4}"]
+    for label, s in report.labels.items():
+        lines.append(
+            f"{label:<18} {LABELS[label]:<15} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f} "
+            f"{s.support:4d}"
+        )
+    lines += [
+        "",
+        f"macro-F1          {report.macro_f1:.3f}",
+        f"kind accuracy     {report.kind_accuracy:.3f}",
+        f"verdict accuracy  {report.verdict_accuracy:.3f}",
+        "",
+        "verdict confusion (rows: labelled, columns: predicted)",
+        f"{'':<9}" + "".join(f"{v:>9}" for v in VERDICTS),
+    ]
+    for truth in VERDICTS:
+        lines.append(f"{truth:<9}" + "".join(f"{report.confusion[truth][p]:>9}" for p in VERDICTS))
+    lines += [
+        "",
+        f"critical misses   {len(report.critical)} ({report.critical_rate:.1%})"
+        + (f": {', '.join(report.critical)}" if report.critical else ""),
+    ]
+    return "\n".join(lines)

@@ -1,0 +1,217 @@
+"""The code detectors: where positions, counts or absences matter.
+
+Each detector returns the status of one principle and its findings. Phrase
+lists come from `rules.yaml` (the `RuleBook`); only the logic is here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.models import Finding, Kind, Status
+from bot.rules.patterns import PatternRule, RuleBook
+from bot.rules.text import MERGE_FIELD, Draft, Sentence
+
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine)\b", re.I)
+_SECOND_PERSON = re.compile(r"\b(?:you|you're|you've|you'd|you'll|your|yours|yourself)\b", re.I)
+_IMPLIED_I = re.compile(
+    r"^(?:just |really |also )?(?:wanted|want|reached|building|built|put|figured|thought|working|"
+    r"bumping|following|circling|checking|hoping|looking|trying|writing|reaching)\b",
+    re.I,
+)
+_CAPITALISED = re.compile(r"(?-i:\b[A-Z][\w&'-]*[a-z0-9]\w*)|\b\d[\d,.]*%?|\$\d[\d,.]*[kmb]?", re.I)
+_COMMON_CAPS = frozenset(
+    "I I'm I've I'd I'll Hi Hey Hello Dear Thanks Thank Best Cheers Regards LinkedIn Linkedin "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Would Could Can Let Looking P.S PS "
+    "AI SaaS Just Quick Happy Great Good".split()
+)
+
+
+@dataclass
+class Outcome:
+    status: Status = "pass"
+    findings: list[Finding] = field(default_factory=list)
+
+    def add(self, draft: Draft, rule: PatternRule, start: int, end: int) -> None:
+        start, end = _trim(draft.text, start, end)
+        self.findings.append(
+            Finding(
+                principle_id=rule.principle,
+                rule_id=rule.id,
+                severity=rule.severity,
+                message=rule.message,
+                suggestion=rule.suggestion,
+                quote=draft.text[start:end],
+                start=start,
+                end=end,
+            )
+        )
+        if rule.severity == "fail" or self.status == "pass":
+            self.status = rule.severity
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def pattern_findings(draft: Draft, rules: list[PatternRule], outcome: Outcome) -> None:
+    """Run pattern rules; one finding per rule and place, no overlapping duplicates."""
+    taken: list[tuple[int, int]] = []
+    for rule in rules:
+        for match in rule.matches(draft.masked):
+            if match.end() <= match.start():
+                continue
+            if any(match.start() < e and s < match.end() for s, e in taken):
+                continue
+            taken.append((match.start(), match.end()))
+            outcome.add(draft, rule, match.start(), match.end())
+
+
+def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
+    """The first substantive sentences after the greeting, pleasantries skipped."""
+    body = list(draft.body)
+    while body and body[0].text.strip() and book.signals["pleasantry"].search(body[0].text):
+        body.pop(0)
+    return body[:2]
+
+
+def detect_kind(draft: Draft, book: RuleBook) -> Kind:
+    return "reconnect" if book.signals["reconnect"].search(draft.masked) else "cold"
+
+
+def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
+    outcome = Outcome()
+    rule = book.rules["about_them.opening"]
+    first_two = opening(draft, book)
+    if not first_two:
+        return outcome
+    first = first_two[0]
+    sig = book.signals
+    for sentence in first_two:
+        if sig["self_intro"].search(sentence.text):
+            outcome.add(draft, rule, sentence.start, sentence.end)
+            return outcome
+    if sig["self_opening"].search(first.text.strip()):
+        outcome.add(draft, rule, first.start, first.end)
+        return outcome
+    clause = re.split(r"\s[—–-]\s|[:;]", first.text, maxsplit=1)[0]
+    mine = len(_FIRST_PERSON.findall(clause))
+    if _IMPLIED_I.match(clause.strip()):
+        mine += 1
+    theirs = len(_SECOND_PERSON.findall(clause))
+    perceives = sig["perception"].search(clause.strip())
+    if mine > 0 and theirs == 0 and not perceives:
+        outcome.add(draft, rule, first.start, first.end)
+    return outcome
+
+
+def check_pitch(draft: Draft, book: RuleBook) -> Outcome:
+    outcome = Outcome()
+    pattern_findings(draft, book.for_principle("no_pitch"), outcome)
+    return outcome
+
+
+def _named_details(draft: Draft, book: RuleBook) -> int:
+    """Distinct names and numbers in the body that are not greeting, sign-off or stock words."""
+    seen: set[str] = set()
+    for sentence in draft.body:
+        for index, match in enumerate(_CAPITALISED.finditer(sentence.text)):
+            token = match.group(0)
+            if token in _COMMON_CAPS or (index == 0 and match.start() == 0):
+                continue
+            seen.add(token.lower())
+    return len(seen)
+
+
+def check_specific(draft: Draft, book: RuleBook, pitch: Outcome) -> Outcome:
+    outcome = Outcome()
+    for match in MERGE_FIELD.finditer(draft.text):
+        outcome.add(draft, book.rules["specific.merge-field"], match.start(), match.end())
+    pattern_findings(draft, book.for_principle("specific"), outcome)
+    sig = book.signals
+    details = sig["specific_detail"].count(draft.masked)
+    vague = sig["vague_detail"].search(draft.masked)
+    names = _named_details(draft, book)
+    if outcome.findings and details == 0:
+        return outcome
+    if outcome.findings:
+        outcome.status = "warn"
+        return outcome
+    like_yours = any(f.rule_id == "pitch.we-help" and "like" in f.quote for f in pitch.findings)
+    if details == 0 and (vague or like_yours or names < 3):
+        target = vague.span() if vague else _first_span(draft)
+        outcome.add(draft, book.rules["specific.no-detail"], *target)
+    return outcome
+
+
+def check_reason(draft: Draft, book: RuleBook, pitch: Outcome, specific: Outcome) -> Outcome:
+    outcome = Outcome()
+    pattern_findings(draft, book.for_principle("clear_reason"), outcome)
+    if outcome.findings:
+        return outcome
+    sig = book.signals
+    has_purpose = sig["purpose"].search(draft.masked) is not None
+    empty_ask = sig["empty_ask"].search(draft.masked)
+    if specific.status == "fail" and pitch.status == "fail":
+        outcome.add(draft, book.rules["reason.pitch-only"], *pitch.findings[0].span())
+    elif not has_purpose and (empty_ask or specific.status == "fail"):
+        span = empty_ask.span() if empty_ask else _last_span(draft)
+        outcome.add(draft, book.rules["reason.none"], *span)
+    return outcome
+
+
+def check_gap(draft: Draft, book: RuleBook, kind: Kind) -> Outcome:
+    if kind == "cold":
+        return Outcome(status="n/a")
+    outcome = Outcome()
+    sig = book.signals
+    blame = sig["blame"].search(draft.masked)
+    if blame:
+        outcome.add(draft, book.rules["gap.blame"], *blame.span())
+        return outcome
+    if sig["ownership"].search(draft.masked):
+        return outcome
+    if sig["recent_contact"].search(draft.masked):
+        return outcome
+    gap = sig["reconnect"].search(draft.masked)
+    span = gap.span() if gap else _first_span(draft)
+    outcome.add(draft, book.rules["gap.not-owned"], *span)
+    return outcome
+
+
+def check_questions(draft: Draft, book: RuleBook) -> Outcome:
+    outcome = Outcome()
+    sig = book.signals
+    cta: Sentence | None = None
+    for sentence in draft.body:
+        text = sentence.text
+        if sig["indirect_question"].search(text):
+            return outcome
+        for question in re.finditer(r"[^.!?\n]*\?", text):
+            asked = question.group(0)
+            if sig["pleasantry_question"].search(asked) or sig["cta_question"].search(asked):
+                cta = cta or sentence
+                continue
+            if _SECOND_PERSON.search(asked) or re.search(r"\b(?:how|what|why|which)\b", asked, re.I):
+                return outcome
+    if cta is not None:
+        outcome.add(draft, book.rules["questions.cta-only"], cta.start, cta.end)
+    else:
+        outcome.add(draft, book.rules["questions.none"], *_last_span(draft))
+    return outcome
+
+
+def _first_span(draft: Draft) -> tuple[int, int]:
+    body = draft.body or draft.sentences
+    return (body[0].start, body[0].end) if body else (0, 0)
+
+
+def _last_span(draft: Draft) -> tuple[int, int]:
+    body = draft.body or draft.sentences
+    return (body[-1].start, body[-1].end) if body else (0, 0)

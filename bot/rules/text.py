@@ -1,0 +1,133 @@
+"""Turns a raw draft into an analysable view without ever moving an offset.
+
+Chat markup, URLs, merge fields and markdown are masked with spaces of the same
+length, so every position found in the masked text is a position in the draft.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+# Slack (<@U1>, <#C1|x>, <!here>, <https://x|y>) and Discord (<@1>, <#1>, <@&1>, <:e:1>, <t:1:R>).
+_CHAT_MARKUP = re.compile(r"<(?:[@#!][^<>\n]{0,200}|https?://[^<>\s]{1,500}|a?:\w+:\d+|t:\d+(?::\w)?)>")
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>]+", re.IGNORECASE)
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
+_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,40}:(?!\w)")
+MERGE_FIELD = re.compile(
+    r"\{\{\s*[\w. -]{1,40}\s*\}\}|\{\s*[A-Za-z_][\w. -]{0,40}\s*\}|\[\s*(?:first|last|company|your)"
+    r"[\w ]{0,30}\]|%[A-Z_]{3,30}%",
+    re.IGNORECASE,
+)
+_MARKDOWN = re.compile(r"[*_~`>]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
+_LINE_BREAK = re.compile(r"\n")
+
+GREETING = re.compile(
+    r"^\s*(?:(?:hi|hey|hello|dear|greetings|good (?:morning|afternoon|evening)|hiya|howdy|yo)\b"
+    r"[^\n.!?]{0,40}?[,!:.\-—–]?[ \t]*(?:\n|$)|(?:hi|hey|hello|dear)\b[^\n,.!?—–-]{0,40}[,!—–-])",
+    re.IGNORECASE,
+)
+_NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[,:]?\s*$")
+SIGN_OFF = re.compile(
+    r"^\s*(?:best|cheers|thanks|thank you|regards|kind regards|best regards|warm regards|warmly|"
+    r"sincerely|talk soon|all the best|many thanks|thanks so much|thanks again|hope to hear from "
+    r"you soon|looking forward to hearing from you soon|yours|-|–|—)\b[^\n]{0,40}$",
+    re.IGNORECASE,
+)
+
+
+def mask(text: str) -> str:
+    """Replace markup, links and merge fields by spaces, keeping every offset."""
+
+    def blank(match: re.Match[str]) -> str:
+        return " " * len(match.group(0))
+
+    masked = _CHAT_MARKUP.sub(blank, text)
+    masked = _URL.sub(blank, masked)
+    masked = _EMAIL.sub(blank, masked)
+    masked = MERGE_FIELD.sub(blank, masked)
+    masked = _SHORTCODE.sub(blank, masked)
+    return _MARKDOWN.sub(blank, masked)
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str  # the masked text of the sentence (same length as the original slice)
+
+
+class Draft:
+    """A draft with its masked view, its sentences and its structural parts."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.masked = mask(text)
+
+    @cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        out: list[Sentence] = []
+        position = 0
+        for match in _SENTENCE_END.finditer(self.masked):
+            self._add_sentence(out, position, match.start())
+            position = match.end()
+        self._add_sentence(out, position, len(self.masked))
+        return tuple(out)
+
+    def _add_sentence(self, out: list[Sentence], start: int, end: int) -> None:
+        # A line break inside a "sentence" still splits greeting/sign-off lines from prose.
+        chunk_start = start
+        for line in _LINE_BREAK.finditer(self.masked, start, end):
+            self._add_trimmed(out, chunk_start, line.start())
+            chunk_start = line.end()
+        self._add_trimmed(out, chunk_start, end)
+
+    def _add_trimmed(self, out: list[Sentence], start: int, end: int) -> None:
+        piece = self.masked[start:end]
+        stripped = piece.strip()
+        if not stripped or not any(ch.isalnum() for ch in stripped):
+            return
+        lead = len(piece) - len(piece.lstrip())
+        begin = start + lead
+        finish = begin + len(stripped)
+        out.append(Sentence(begin, finish, self.masked[begin:finish]))
+
+    @cached_property
+    def greeting_end(self) -> int:
+        """Offset where the greeting ("Hi Sam,") ends, 0 when there is none."""
+        match = GREETING.match(self.masked)
+        return match.end() if match else 0
+
+    @cached_property
+    def body(self) -> tuple[Sentence, ...]:
+        """Sentences between the greeting and the sign-off."""
+        sentences = [s for s in self.sentences if s.end > self.greeting_end]
+        if sentences and sentences[0].start < self.greeting_end:
+            first = sentences[0]
+            start = self.greeting_end + (
+                len(self.masked[self.greeting_end : first.end])
+                - len(self.masked[self.greeting_end : first.end].lstrip())
+            )
+            sentences[0] = Sentence(start, first.end, self.masked[start : first.end])
+            if not sentences[0].text.strip():
+                sentences.pop(0)
+        cut = len(sentences)
+        for index in range(len(sentences) - 1, max(-1, len(sentences) - 4), -1):
+            line = sentences[index].text
+            if SIGN_OFF.match(line) or (_NAME_LINE.match(line) and len(line) < 40):
+                cut = index
+            else:
+                break
+        return tuple(sentences[:cut])
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.masked.split())

@@ -1,0 +1,154 @@
+"""The store: processed events, feedback, daily counts, rate limits, and the tips tables.
+
+Methods are synchronous and short; they raise on database failure and the caller
+(the service, the ticker, the tips commands) decides what a failure means.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import Engine, Table, delete, text
+
+from bot.models import Review
+from bot.store import db
+from bot.store.tables import ProcessedEvent, RateLimitWindow, ReviewFeedback
+from bot.store.tips_store import REVIEW_COUNTS, VIOLATION_COUNTS, TipsStoreMixin
+from bot.store.upsert import insert_for
+
+log = logging.getLogger("outreach.store")
+
+EVENTS: Table = ProcessedEvent.__table__  # type: ignore[assignment]
+FEEDBACK: Table = ReviewFeedback.__table__  # type: ignore[assignment]
+RATE_WINDOWS: Table = RateLimitWindow.__table__  # type: ignore[assignment]
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Store(TipsStoreMixin):
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine
+
+    @property
+    def backend(self) -> str:
+        return self._engine.dialect.name
+
+    def ping(self) -> bool:
+        """Readiness: can we reach the database right now?"""
+        try:
+            with self._engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+            return True
+        except Exception as exc:
+            log.warning("store ping failed", extra={"error": type(exc).__name__})
+            return False
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # --- events, feedback, counts (the service's `ServiceStore`) ---
+
+    def claim_event(self, platform: str, event_key: str) -> bool:
+        """True only for the first caller ever, across processes and replicas."""
+        with self._engine.begin() as conn:
+            stmt = insert_for(conn, EVENTS).values(
+                platform=platform, event_key=event_key[:255], first_seen=_utcnow()
+            )
+            return conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+
+    def prune_events(self, older_than: datetime) -> int:
+        """Forget events first seen before `older_than` (platforms stop retrying in minutes)."""
+        with self._engine.begin() as conn:
+            return conn.execute(delete(EVENTS).where(EVENTS.c.first_seen < older_than)).rowcount
+
+    def record_feedback(
+        self, review_id: str, vote: str, statuses: dict[str, str], platform: str
+    ) -> None:
+        with self._engine.begin() as conn:
+            conn.execute(
+                FEEDBACK.insert().values(
+                    review_id=review_id[:64],
+                    vote=vote[:16],
+                    statuses=dict(statuses),
+                    platform=platform,
+                    created_at=_utcnow(),
+                )
+            )
+
+    def count_review(
+        self, platform: str, workspace: str, review: Review, now: datetime | None = None
+    ) -> None:
+        """Add one review to today's (UTC) counts: verdict, source and each violated principle."""
+        day = (now or _utcnow()).astimezone(UTC).date()
+        with self._engine.begin() as conn:
+            stmt = insert_for(conn, REVIEW_COUNTS).values(
+                day=day,
+                platform=platform,
+                workspace=workspace,
+                source=review.source,
+                verdict=review.verdict,
+                reviews=1,
+            )
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=["day", "platform", "workspace", "source", "verdict"],
+                    set_={"reviews": REVIEW_COUNTS.c.reviews + 1},
+                )
+            )
+            for principle_id in review.violations():
+                stmt = insert_for(conn, VIOLATION_COUNTS).values(
+                    day=day,
+                    platform=platform,
+                    workspace=workspace,
+                    principle_id=principle_id,
+                    violations=1,
+                )
+                conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=["day", "platform", "workspace", "principle_id"],
+                        set_={"violations": VIOLATION_COUNTS.c.violations + 1},
+                    )
+                )
+
+    # --- rate limit shared by replicas ---
+
+    def allow_review(self, user_key: str, limit_per_minute: int, now: datetime) -> bool:
+        """Fixed one-minute window per user; a limit of 0 or less means no limit."""
+        if limit_per_minute <= 0:
+            return True
+        window = now.astimezone(UTC).replace(second=0, microsecond=0)
+        with self._engine.begin() as conn:
+            stmt = insert_for(conn, RATE_WINDOWS).values(
+                user_key=user_key[:255], window_start=window, hits=1
+            )
+            stmt = stmt.on_conflict_do_update(
+                index_elements=["user_key", "window_start"],
+                set_={"hits": RATE_WINDOWS.c.hits + 1},
+            ).returning(RATE_WINDOWS.c.hits)
+            hits = int(conn.execute(stmt).scalar_one())
+            if hits == 1:  # first hit of a new window: drop this user's old windows
+                conn.execute(
+                    delete(RATE_WINDOWS).where(
+                        RATE_WINDOWS.c.user_key == user_key[:255],
+                        RATE_WINDOWS.c.window_start < window - timedelta(minutes=1),
+                    )
+                )
+        return hits <= limit_per_minute
+
+
+def open_store(database_url: str) -> Store:
+    """Connect, create the SQLite directory if needed, and migrate to the latest schema."""
+    engine = db.make_engine(database_url)
+    try:
+        db.upgrade(engine)
+    except Exception:
+        engine.dispose()
+        raise
+    return Store(engine)
