@@ -38,6 +38,7 @@ class RenderedTip:
     before: str
     after: str
     digest: str | None = None
+    period: str | None = None  # ISO year-week the post belongs to, e.g. "2026-W48"
 
 
 @dataclass(frozen=True)

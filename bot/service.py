@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import time
 from collections import OrderedDict
+from dataclasses import replace
 from typing import Any, Protocol
 
 from bot.models import Review
@@ -64,7 +65,7 @@ class ReviewService:
         if self.grader is not None:
             review = await self.grader.grade(text, rules_review)
         else:
-            review = rules_review
+            review = replace(rules_review, fallback_reason="no_model")
         self._remember(review)
         self._count(platform, workspace, review)
         log.info(

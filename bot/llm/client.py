@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -28,7 +29,13 @@ BACKOFF_MAX_S = 4.0
 # After the provider rejects our credentials or model, stop asking it for a while.
 CONFIG_ERROR_COOLDOWN_S = 300.0
 RETRYABLE_STATUS = frozenset({408, 409, 429})
+JSON_OBJECT = {"type": "json_object"}
+TEMPERATURE = 0.2
 PLACEHOLDER_API_KEY = "not-needed"  # local servers (Ollama, vLLM, LM Studio) ignore the key
+
+
+# Builds the chat messages; True asks for the JSON-object-mode variant (schema in the prompt).
+MessageBuilder = Callable[[bool], list[dict[str, str]]]
 
 
 class ModelFailure(Exception):
@@ -112,7 +119,7 @@ class ChatClient:
 
     async def complete(
         self,
-        messages: list[dict[str, str]],
+        messages: MessageBuilder,
         response_format: dict[str, Any],
         deadline: float,
         meter: Meter,
@@ -138,7 +145,7 @@ class ChatClient:
 
     async def _request(
         self,
-        messages: list[dict[str, str]],
+        messages: MessageBuilder,
         response_format: dict[str, Any],
         deadline: float,
         meter: Meter,
@@ -146,20 +153,18 @@ class ChatClient:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise TimeoutError
-        options: dict[str, Any] = {self._token_parameter: self._max_tokens}
+        request: dict[str, Any] = {
+            "model": self._model,
+            "messages": messages(not self.json_schema_supported),
+            "response_format": response_format if self.json_schema_supported else JSON_OBJECT,
+            "timeout": remaining,
+            self._token_parameter: self._max_tokens,
+        }
         if self._send_temperature:
-            options["temperature"] = 0.2
-        if not self.json_schema_supported:
-            response_format = {"type": "json_object"}
+            request["temperature"] = TEMPERATURE
         meter.requests += 1
         try:
-            response = await self._client.chat.completions.create(
-                model=self._model,
-                messages=messages,  # type: ignore[arg-type]
-                response_format=response_format,  # type: ignore[arg-type]
-                timeout=remaining,
-                **options,
-            )
+            response = await self._client.chat.completions.create(**request)
         except self._openai.BadRequestError as exc:
             if self._adapt_to(exc):
                 raise _ParameterAdapted from exc

@@ -61,7 +61,9 @@ class Store(TipsStoreMixin):
             stmt = insert_for(conn, EVENTS).values(
                 platform=platform, event_key=event_key[:255], first_seen=_utcnow()
             )
-            return conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
+            # RETURNING, not rowcount: psycopg reports -1 for INSERT … ON CONFLICT.
+            stmt = stmt.on_conflict_do_nothing().returning(EVENTS.c.platform)
+            return conn.execute(stmt).first() is not None
 
     def prune_events(self, older_than: datetime) -> int:
         """Forget events first seen before `older_than` (platforms stop retrying in minutes)."""

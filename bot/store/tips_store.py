@@ -205,8 +205,9 @@ class TipsStoreMixin:
                 claimed_at=now,
                 next_attempt_at=lease_until,
             )
-            inserted = conn.execute(stmt.on_conflict_do_nothing()).rowcount == 1
-        return self.delivery_for(subscription_id, period) if inserted else None
+            stmt = stmt.on_conflict_do_nothing().returning(*DELIVERIES.c)
+            row = conn.execute(stmt).first()
+        return _delivery(row) if row else None
 
     def reclaim_delivery(self, delivery_id: int, now: datetime, lease_until: datetime) -> bool:
         """Take a pending delivery whose lease or backoff has run out; one caller wins."""

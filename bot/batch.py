@@ -1,0 +1,123 @@
+"""Batch review and evaluation over JSONL files, for the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot.evaluate import LabelledDataError, add_result, format_report, read_labelled
+from bot.evaluate import EvalReport
+from bot.models import Review
+from bot.ports import Rejected
+from bot.rules import review_with_rules
+from bot.settings import Settings
+
+EXIT_OK, EXIT_USAGE = 0, 2
+
+
+class _Grading:
+    """Rules only, or the full service (model + rules) when settings are given."""
+
+    def __init__(self, settings: Settings | None) -> None:
+        self.service = None
+        if settings is not None:
+            from bot.app import build_service
+
+            self.service = build_service(settings)
+
+    async def grade(self, text: str) -> Review | Rejected:
+        if self.service is None:
+            if not text.strip():
+                return Rejected("empty", "the draft is empty")
+            return review_with_rules(text)
+        return await self.service.review(text, platform="cli")
+
+    async def aclose(self) -> None:
+        if self.service is not None:
+            await self.service.aclose()
+
+
+def _parse_line(line: str, number: int) -> tuple[Any, str | None, str | None]:
+    """(id, text, error) for one input line."""
+    try:
+        item = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return number, None, f"line {number} is not valid JSON: {exc.msg}"
+    if not isinstance(item, dict):
+        return number, None, f"line {number} must be a JSON object with \"id\" and \"text\""
+    item_id = item.get("id", number)
+    text = item.get("text")
+    if not isinstance(text, str):
+        return item_id, None, 'missing or non-string "text"'
+    if not text.strip():
+        return item_id, None, "the draft is empty"
+    return item_id, text, None
+
+
+async def run_batch(path: Path, out: TextIO, settings: Settings | None) -> int:
+    grading = _Grading(settings)
+    try:
+        raw = path.read_bytes().decode("utf-8-sig", errors="replace")
+        for number, line in enumerate(raw.splitlines(), start=1):
+            if not line.strip():
+                continue
+            item_id, text, error = _parse_line(line, number)
+            result: dict[str, Any] = {"id": item_id}
+            if text is not None:
+                outcome = await grading.grade(text)
+                if isinstance(outcome, Rejected):
+                    result["error"] = outcome.message
+                else:
+                    result["review"] = outcome.to_dict()
+            else:
+                result["error"] = error
+            out.write(json.dumps(result, ensure_ascii=False) + "\n")
+            out.flush()
+    finally:
+        await grading.aclose()
+    return EXIT_OK
+
+
+async def run_eval(path: Path, out: TextIO, settings: Settings | None, *, as_json: bool) -> int:
+    try:
+        records = read_labelled(path)
+    except (LabelledDataError, UnicodeDecodeError) as exc:
+        out.write(f"outreach-review: cannot evaluate {path}: {exc}\n")
+        return EXIT_USAGE
+    grading = _Grading(settings)
+    report = EvalReport()
+    try:
+        for record in records:
+            outcome = await grading.grade(record["text"])
+            if isinstance(outcome, Rejected):
+                continue
+            add_result(report, record, outcome)
+    finally:
+        await grading.aclose()
+    usage = _usage(grading)
+    if as_json:
+        data = report.to_dict()
+        if usage is not None:
+            data["model_usage"] = usage
+        out.write(json.dumps(data, indent=2) + "\n")
+    else:
+        out.write(format_report(report) + "\n")
+        if usage is not None:
+            out.write(
+                f"model usage       {usage['calls']} calls, {usage['prompt_tokens']} prompt + "
+                f"{usage['completion_tokens']} completion tokens\n"
+            )
+    return EXIT_OK
+
+
+def _usage(grading: _Grading) -> dict[str, int] | None:
+    grader = grading.service.grader if grading.service is not None else None
+    usage = getattr(grader, "usage", None)
+    if usage is None:
+        return None
+    return {
+        "calls": int(getattr(usage, "calls", 0)),
+        "prompt_tokens": int(getattr(usage, "prompt_tokens", 0)),
+        "completion_tokens": int(getattr(usage, "completion_tokens", 0)),
+    }

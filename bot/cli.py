@@ -1,0 +1,200 @@
+"""`outreach-review`: review, batch, eval, principles, serve, tips, db.
+
+The rules-only path imports neither `openai` nor any platform library, so a
+review with `--no-llm` starts and answers in a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from bot.service import ReviewService
+    from bot.settings import Settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class InputError(Exception):
+    """Input the user must fix; the message says what is wrong."""
+
+
+def read_draft(source: str) -> str:
+    """Read a draft from a file path or `-` (stdin), strictly as UTF-8."""
+    try:
+        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"no such file: {source}") from None
+    except IsADirectoryError:
+        raise InputError(f"{source} is a directory, not a draft file") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {source}: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        name = "standard input" if source == "-" else source
+        raise InputError(
+            f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); "
+            "save it as UTF-8 and try again"
+        ) from None
+    if not text.strip():
+        raise InputError("the draft is empty: give a file with the message text, or pipe it in")
+    return text
+
+
+def _settings() -> Settings:
+    from bot.settings import load_settings
+
+    return load_settings()
+
+
+def _service(args: argparse.Namespace, settings: Settings) -> ReviewService:
+    from bot.app import build_service
+
+    return build_service(settings, use_llm=not getattr(args, "no_llm", False))
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    text = read_draft(args.file)
+    if args.no_llm:
+        from bot import review_with_rules
+
+        review = review_with_rules(text)
+    else:
+        from bot.ports import Rejected
+
+        service = _service(args, _settings())
+        outcome = asyncio.run(_review_once(service, text))
+        if isinstance(outcome, Rejected):
+            raise InputError(outcome.message)
+        review = outcome
+    if args.json:
+        print(json.dumps(review.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        from bot.render_text import render_review
+
+        print(render_review(review, text, colour=sys.stdout.isatty()))
+    return EXIT_OK
+
+
+async def _review_once(service: ReviewService, text: str) -> Any:
+    try:
+        return await service.review(text, platform="cli")
+    finally:
+        await service.aclose()
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from bot.batch import run_batch
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"no such file: {args.file}")
+    settings = None if args.no_llm else _settings()
+    return asyncio.run(run_batch(path, sys.stdout, settings))
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from bot.batch import run_eval
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"no such file: {args.file}")
+    settings = _settings() if args.llm else None
+    return asyncio.run(run_eval(path, sys.stdout, settings, as_json=args.json))
+
+
+def cmd_principles(args: argparse.Namespace) -> int:
+    from bot.principles import load_principles
+
+    principles = load_principles()
+    if args.json:
+        print(json.dumps([p.__dict__ for p in principles], ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for p in principles:
+        print(f"{p.id:<15} {p.title}\n{'':<15} Why: {p.why}\n{'':<15} Fix: {p.fix}\n")
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from bot.serve import serve
+
+    return serve(_settings(), slack=args.slack, discord=args.discord, console=args.console)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="outreach-review",
+        description="A frank, fast critique of an outreach draft before you send it.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    review = sub.add_parser("review", help="review one draft (a file, or - for stdin)")
+    review.add_argument("file", nargs="?", default="-", metavar="FILE|-")
+    review.add_argument("--json", action="store_true", help="print the review as JSON")
+    review.add_argument("--no-llm", action="store_true", help="use the built-in rules only")
+    review.set_defaults(handler=cmd_review)
+
+    batch = sub.add_parser("batch", help='review every {"id", "text"} line of a JSONL file')
+    batch.add_argument("file", metavar="IN.jsonl")
+    batch.add_argument("--no-llm", action="store_true", help="use the built-in rules only")
+    batch.set_defaults(handler=cmd_batch)
+
+    ev = sub.add_parser("eval", help="measure the grader against labelled drafts")
+    ev.add_argument("file", metavar="LABELLED.jsonl")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--llm", action="store_true", help="grade through the configured model")
+    ev.set_defaults(handler=cmd_eval)
+
+    principles = sub.add_parser("principles", help="list the principles drafts are graded on")
+    principles.add_argument("--json", action="store_true")
+    principles.set_defaults(handler=cmd_principles)
+
+    serve = sub.add_parser("serve", help="run the bot (Slack/Discord when configured, else console)")
+    serve.add_argument("--slack", action="store_true", help="run the Slack adapter")
+    serve.add_argument("--discord", action="store_true", help="run the Discord adapter")
+    serve.add_argument("--console", action="store_true", help="run the console adapter")
+    serve.set_defaults(handler=cmd_serve)
+
+    try:
+        from bot.tips.cli import register
+    except ImportError:
+        pass
+    else:
+        register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    if handler is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if handler in (cmd_review, cmd_batch, cmd_eval, cmd_principles, cmd_serve):
+            return int(handler(args))
+        return int(handler(args, _settings()))
+    except InputError as exc:
+        print(f"outreach-review: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # settings errors and the like: one line, no traceback
+        from bot.settings import SettingsError
+
+        if isinstance(exc, SettingsError):
+            print(f"outreach-review: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
