@@ -5,8 +5,8 @@
   a quote that cannot be found is dropped, so `text[start:end] == quote` always holds.
 - Per principle the stricter status of model and rules wins (fail > warn > pass > n/a):
   the rules are conservative detectors, so when they fire the writer should see it.
-- The verdict follows from the merged statuses by the fixed rule the labelled data uses
-  (../shared/eval/RUBRIC.md); the model's score is kept within that verdict's band.
+- The verdict follows from the merged statuses by the rules' own `verdict_for` (the fixed
+  rule the labelled data uses); the model's score is kept within that verdict's band.
 - A rules `fail` on no_pitch, specific or clear_reason caps the verdict at `revise`.
 - A draft that talks to the reviewer keeps the rules' kind, verdict and score.
 """
@@ -17,13 +17,9 @@ from dataclasses import dataclass, replace
 
 from bot.llm.schema import ModelReviewBase
 from bot.models import VIOLATED, Finding, PrincipleResult, Review, Severity, Status, Verdict
+from bot.rules.scoring import BANDS, verdict_for
 
 STATUS_RANK: dict[str, int] = {"n/a": 0, "pass": 1, "warn": 2, "fail": 3}
-SCORE_BANDS: dict[str, tuple[int, int]] = {
-    "send": (80, 100),
-    "revise": (50, 79),
-    "rewrite": (0, 49),
-}
 CAPPING_PRINCIPLES = ("no_pitch", "specific", "clear_reason")
 GAP_PRINCIPLE = "owns_the_gap"
 MODEL_RULE_ID = "llm"
@@ -84,28 +80,8 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
     return origin[position], origin[position + len(folded_quote) - 1] + 1
 
 
-def verdict_for(statuses: dict[str, Status]) -> Verdict:
-    """The labelled data's rule (RUBRIC.md), on principle ids."""
-
-    def bad(principle_id: str) -> bool:
-        return statuses.get(principle_id, "pass") in VIOLATED
-
-    leads_with_self, pitch = bad("about_them"), bad("no_pitch")
-    generic, no_reason = bad("specific"), bad("clear_reason")
-    no_question, no_responsibility = bad("asks_questions"), bad(GAP_PRINCIPLE)
-    if (generic and (no_reason or pitch)) or (
-        pitch and no_reason and (leads_with_self or no_question)
-    ):
-        return "rewrite"
-    if not (leads_with_self or pitch or generic or no_reason) and (
-        no_question + no_responsibility <= 1
-    ):
-        return "send"
-    return "revise"
-
-
-def score_in_band(score: int, verdict: str) -> int:
-    low, high = SCORE_BANDS[verdict]
+def score_in_band(score: int, verdict: Verdict) -> int:
+    low, high = BANDS[verdict]
     return max(low, min(high, score))
 
 

@@ -29,6 +29,10 @@ _COMMON_CAPS = frozenset(
 )
 
 
+# A job seeker's achievements are a pitch, but the job is still a reason for writing.
+_SELF_MARKETING = frozenset({"pitch.achievements"})
+
+
 @dataclass
 class Outcome:
     status: Status = "pass"
@@ -100,7 +104,7 @@ def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
     if sig["self_opening"].search(first.text.strip()):
         outcome.add(draft, rule, first.start, first.end)
         return outcome
-    clause = re.split(r"\s[—–-]\s|[:;]", first.text, maxsplit=1)[0]
+    clause = first.text
     mine = len(_FIRST_PERSON.findall(clause))
     if _IMPLIED_I.match(clause.strip()):
         mine += 1
@@ -158,9 +162,10 @@ def check_reason(draft: Draft, book: RuleBook, pitch: Outcome, specific: Outcome
     sig = book.signals
     has_purpose = sig["purpose"].search(draft.masked) is not None
     empty_ask = sig["empty_ask"].search(draft.masked)
-    if specific.status == "fail" and pitch.status == "fail":
-        outcome.add(draft, book.rules["reason.pitch-only"], *pitch.findings[0].span())
-    elif not has_purpose and (empty_ask or specific.status == "fail"):
+    selling = [f for f in pitch.findings if f.rule_id not in _SELF_MARKETING]
+    if specific.status == "fail" and selling:
+        outcome.add(draft, book.rules["reason.pitch-only"], *selling[0].span())
+    elif not has_purpose and specific.status != "pass" and (empty_ask or specific.status == "fail"):
         span = empty_ask.span() if empty_ask else _last_span(draft)
         outcome.add(draft, book.rules["reason.none"], *span)
     return outcome
@@ -177,7 +182,7 @@ def check_gap(draft: Draft, book: RuleBook, kind: Kind) -> Outcome:
         return outcome
     if sig["ownership"].search(draft.masked):
         return outcome
-    if sig["recent_contact"].search(draft.masked):
+    if not sig["lapse"].search(draft.masked) and sig["recent_contact"].search(draft.masked):
         return outcome
     gap = sig["reconnect"].search(draft.masked)
     span = gap.span() if gap else _first_span(draft)
@@ -198,7 +203,7 @@ def check_questions(draft: Draft, book: RuleBook) -> Outcome:
             if sig["pleasantry_question"].search(asked) or sig["cta_question"].search(asked):
                 cta = cta or sentence
                 continue
-            if _SECOND_PERSON.search(asked) or re.search(r"\b(?:how|what|why|which)\b", asked, re.I):
+            if len(asked.split()) >= 3:  # any other real question is about them
                 return outcome
     if cta is not None:
         outcome.add(draft, book.rules["questions.cta-only"], cta.start, cta.end)

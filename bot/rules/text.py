@@ -21,6 +21,8 @@ MERGE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN = re.compile(r"[*_~`>]+")
+# One character for one: curly quotes and non-breaking spaces read as plain ones.
+_SAME_WIDTH = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u2009": " "})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
 _LINE_BREAK = re.compile(r"\n")
 
@@ -49,7 +51,8 @@ def mask(text: str) -> str:
     masked = _EMAIL.sub(blank, masked)
     masked = MERGE_FIELD.sub(blank, masked)
     masked = _SHORTCODE.sub(blank, masked)
-    return _MARKDOWN.sub(blank, masked)
+    masked = _MARKDOWN.sub(blank, masked)
+    return masked.translate(_SAME_WIDTH)
 
 
 @dataclass(frozen=True)

@@ -83,7 +83,9 @@ def upgrade(engine: Engine) -> str:
     head = head_revision()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":
-            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK})
+            connection.execute(
+                text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_MIGRATION_LOCK}
+            )
         before = MigrationContext.configure(connection).get_current_revision()
         if before != head:
             command.upgrade(_alembic_config(connection), "head")

@@ -110,11 +110,20 @@ async def post_claimed(
     """
     result = await _post(poster, sub, tip)
 
-    def outcome(status: OutcomeStatus, error: str | None = None, ref: str | None = None) -> TickOutcome:
+    def outcome(
+        status: OutcomeStatus, error: str | None = None, ref: str | None = None
+    ) -> TickOutcome:
         return TickOutcome(
-            sub.id, sub.platform, sub.workspace, sub.channel, tip.period or delivery.period,
-            delivery.tip_id, status, error, ref,
-        )  # fmt: skip
+            subscription_id=sub.id,
+            platform=sub.platform,
+            workspace=sub.workspace,
+            channel=sub.channel,
+            period=tip.period or delivery.period,
+            tip_id=delivery.tip_id,
+            status=status,
+            error=error,
+            message_ref=ref,
+        )
 
     if isinstance(result, PostOk):
         await in_thread(store.mark_posted, delivery.id, result.message_ref, at)

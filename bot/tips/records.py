@@ -64,8 +64,9 @@ class ReviewSummary:
 
 
 class TipsStore(Protocol):
-    def get_subscription(self, platform: str, workspace: str, channel: str) -> Subscription | None:
-        ...
+    def get_subscription(
+        self, platform: str, workspace: str, channel: str
+    ) -> Subscription | None: ...
 
     def subscribe(
         self,

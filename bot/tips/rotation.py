@@ -8,7 +8,9 @@ from collections.abc import Sequence
 from bot.tips.records import HistoryEntry
 
 
-def cycle_order(tip_ids: Sequence[str], seed: int, cycle: int, avoid_first: str | None) -> list[str]:
+def cycle_order(
+    tip_ids: Sequence[str], seed: int, cycle: int, avoid_first: str | None
+) -> list[str]:
     """The channel's order for one cycle; never opens with the tip that closed the last one."""
     order = sorted(tip_ids)
     random.Random(f"{seed}:{cycle}").shuffle(order)
