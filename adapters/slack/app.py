@@ -1,0 +1,125 @@
+"""`build_app`: the slack-bolt `AsyncApp`, its listeners and its one error handler.
+
+Listeners stay a few lines: ack at once, then hand the payload to a plain function
+in `reviews` or `actions`, run lazily and tracked so shutdown can wait for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import actions, reviews
+from adapters.slack.blocks import MODAL_CALLBACK
+from adapters.slack.deps import SlackDeps
+from adapters.slack.replies import tell_error
+from bot.service import ReviewService
+from bot.settings import Settings
+
+Payload = dict[str, Any]
+Work = Callable[[SlackDeps, Payload], Awaitable[None]]
+
+REVIEW_COMMAND = "/reviewoutreach"
+TIPS_COMMAND = "/outreachtips"
+SHORTCUT_CALLBACK = "review_outreach_draft"
+BUTTONS = re.compile(r"^review_(share|rewrite|vote_up|vote_down)$")
+DEFAULT_API_URL = "https://slack.com/api/"
+RATE_LIMIT_RETRIES = 2
+
+
+def build_client(settings: Settings) -> AsyncWebClient:
+    """The Web API client: `SLACK_API_URL` for a proxy or a fake, retries on `ratelimited`."""
+    base_url = settings.slack_api_url or DEFAULT_API_URL
+    client = AsyncWebClient(
+        token=settings.slack_bot_token,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        timeout=10,
+    )
+    client.retry_handlers.append(
+        AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
+    )
+    return client
+
+
+def user_of(body: Payload) -> str | None:
+    user = body.get("user_id") or body.get("user") or (body.get("event") or {}).get("user")
+    if isinstance(user, dict):
+        user = user.get("id")
+    return str(user) if user else None
+
+
+async def report(deps: SlackDeps, error: BaseException, action: str, body: Payload) -> None:
+    """Every unexpected failure ends here: one log line and a friendly note to the user."""
+    response_url = body.get("response_url")  # events have none: the user gets a DM instead
+    await tell_error(
+        deps.client, error, action=action, user=user_of(body), response_url=response_url
+    )
+
+
+def lazy(deps: SlackDeps, action: str, work: Work) -> Callable[..., Awaitable[None]]:
+    """Slow work after the ack: tracked for shutdown, failures reported, never raised."""
+
+    async def run(body: Payload) -> None:
+        async with deps.inflight.track():
+            try:
+                await work(deps, body)
+            except Exception as error:
+                await report(deps, error, action, body)
+
+    run.__name__ = f"run_{action}"
+    return run
+
+
+async def _run_reaction(deps: SlackDeps, body: Payload) -> None:
+    await reviews.run_reaction(deps, body.get("event") or {}, str(body.get("team_id") or ""))
+
+
+def build_app_with_deps(
+    service: ReviewService, settings: Settings, client: AsyncWebClient | None = None
+) -> tuple[AsyncApp, SlackDeps]:
+    client = client or build_client(settings)
+    deps = SlackDeps.build(service, settings, client)
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret or "",
+        name="outreach-review",
+        process_before_response=False,
+    )
+
+    async def ack_review(ack: AsyncAck, command: Payload) -> None:
+        await ack(**reviews.command_ack(deps, command))
+
+    async def ack_modal(ack: AsyncAck, view: Payload) -> None:
+        await ack(**reviews.modal_ack(view))
+
+    async def ack_only(ack: AsyncAck) -> None:
+        await ack()
+
+    app.command(REVIEW_COMMAND)(
+        ack=ack_review, lazy=[lazy(deps, "review_command", reviews.run_command)]
+    )
+    app.view(MODAL_CALLBACK)(ack=ack_modal, lazy=[lazy(deps, "review_modal", reviews.run_modal)])
+    app.shortcut(SHORTCUT_CALLBACK)(
+        ack=ack_only, lazy=[lazy(deps, "review_shortcut", reviews.run_shortcut)]
+    )
+    app.action(BUTTONS)(ack=ack_only, lazy=[lazy(deps, "review_button", actions.run_button)])
+    app.command(TIPS_COMMAND)(ack=ack_only, lazy=[lazy(deps, "tips_command", actions.run_tips)])
+    app.event("reaction_added")(lazy(deps, "review_reaction", _run_reaction))
+
+    @app.error
+    async def on_error(error: Exception, body: Payload) -> None:
+        await report(deps, error, "listener", body)
+
+    return app, deps
+
+
+def build_app(
+    service: ReviewService, settings: Settings, client: AsyncWebClient | None = None
+) -> AsyncApp:
+    """The Slack app for `service`; pass `client` to point it at a fake or a proxy."""
+    return build_app_with_deps(service, settings, client)[0]

@@ -1,0 +1,69 @@
+"""What every Slack handler needs, built once by `build_app` and passed down."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.service import ReviewService
+from bot.settings import Settings
+
+DEFAULT_REACTION = "mag"
+
+
+def reaction_name(settings: Settings) -> str | None:
+    """The emoji that asks for a review: None when `OUTREACH_REACTION=off`."""
+    configured = (settings.outreach_reaction or DEFAULT_REACTION).strip().strip(":")
+    if configured.lower() in {"off", "none", "false", "0", ""}:
+        return None
+    return configured
+
+
+class InFlight:
+    """Slow work started after an ack, so shutdown can wait for it to finish."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[object]] = set()
+
+    @asynccontextmanager
+    async def track(self) -> AsyncIterator[None]:
+        task = asyncio.current_task()
+        if task is not None:
+            self._tasks.add(task)
+        try:
+            yield
+        finally:
+            if task is not None:
+                self._tasks.discard(task)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, timeout: float) -> int:
+        """Wait up to `timeout` seconds for in-flight work; return how many were still running."""
+        pending = {t for t in self._tasks if t is not asyncio.current_task()}
+        if not pending:
+            return 0
+        _, still_running = await asyncio.wait(pending, timeout=timeout)
+        return len(still_running)
+
+
+@dataclass
+class SlackDeps:
+    service: ReviewService
+    settings: Settings
+    client: AsyncWebClient
+    reaction: str | None
+    channels: frozenset[str]
+    inflight: InFlight = field(default_factory=InFlight)
+
+    @classmethod
+    def build(cls, service: ReviewService, settings: Settings, client: AsyncWebClient) -> SlackDeps:
+        return cls(service, settings, client, reaction_name(settings), settings.review_channels)
+
+    def channel_allowed(self, channel: str) -> bool:
+        return not self.channels or channel in self.channels

@@ -1,0 +1,120 @@
+"""Serving the app: Socket Mode when `SLACK_APP_TOKEN` is set, else HTTP on `PORT`.
+
+`run_slack(service, settings, stop)` is what `outreach-review serve` composes;
+`SlackServer` is the same thing with explicit start/stop for tests and health checks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterable
+
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import build_app_with_deps
+from adapters.slack.poster import SlackTipPoster
+from bot.service import ReviewService
+from bot.settings import Settings, SettingsError
+
+log = logging.getLogger("outreach.slack")
+
+EVENTS_PATH = "/slack/events"
+SHUTDOWN_GRACE = 10.0
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to start with a message naming what to set."""
+    if not settings.slack_bot_token:
+        raise SettingsError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…).")
+    if not settings.slack_app_token and not settings.slack_signing_secret:
+        raise SettingsError(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode needs it (Basic Information → Signing "
+            "Secret), or set SLACK_APP_TOKEN (xapp-…) to use Socket Mode instead."
+        )
+
+
+class SlackServer:
+    def __init__(
+        self,
+        service: ReviewService,
+        settings: Settings,
+        *,
+        client: AsyncWebClient | None = None,
+        host: str = "0.0.0.0",
+        routes: Iterable[web.RouteDef] = (),
+    ) -> None:
+        check_settings(settings)
+        self.settings = settings
+        self.app, self.deps = build_app_with_deps(service, settings, client)
+        self.poster = SlackTipPoster(self.deps.client)
+        self.mode = "socket" if settings.slack_app_token else "http"
+        self.host = host
+        self.port: int | None = None
+        self._routes = list(routes)
+        self._runner: web.AppRunner | None = None
+        self._socket: AsyncSocketModeHandler | None = None
+
+    async def start(self) -> None:
+        if self.mode == "socket":
+            self._socket = AsyncSocketModeHandler(
+                self.app, app_token=self.settings.slack_app_token, web_client=self.deps.client
+            )
+            await self._socket.connect_async()
+        else:
+            web_app = web.Application()
+            web_app.add_routes([web.post(EVENTS_PATH, self._dispatch), *self._routes])
+            self._runner = web.AppRunner(web_app, access_log=None)
+            await self._runner.setup()
+            await web.TCPSite(self._runner, self.host, self.settings.port).start()
+            self.port = int(self._runner.addresses[0][1])
+        log.info("slack adapter started", extra={"mode": self.mode, "port": self.port})
+
+    async def _dispatch(self, request: web.Request) -> web.Response:
+        response = await self.app.async_dispatch(await to_bolt_request(request))
+        return await to_aiohttp_response(response)
+
+    @property
+    def events_url(self) -> str:
+        return f"http://{self.host}:{self.port}{EVENTS_PATH}"
+
+    async def connected(self) -> bool:
+        if self._socket is not None:
+            return bool(await self._socket.client.is_connected())
+        return self._runner is not None and self.port is not None
+
+    async def stop(self, grace: float = SHUTDOWN_GRACE) -> None:
+        """Stop taking work, let in-flight reviews finish for up to `grace` seconds, close."""
+        if self._socket is not None:
+            await self._socket.disconnect_async()
+        if self._runner is not None:
+            await self._runner.shutdown()
+        unfinished = await self.deps.inflight.drain(grace)
+        if unfinished:
+            log.warning("slack work cut short at shutdown", extra={"unfinished": unfinished})
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+
+async def run_slack(
+    service: ReviewService,
+    settings: Settings,
+    stop: asyncio.Event,
+    *,
+    client: AsyncWebClient | None = None,
+    routes: Iterable[web.RouteDef] = (),
+) -> None:
+    """Serve Slack until `stop` is set, then shut down gracefully."""
+    server = SlackServer(service, settings, client=client, routes=routes)
+    await server.start()
+    try:
+        await stop.wait()
+    finally:
+        await server.stop()
