@@ -68,16 +68,16 @@ def locate(text: str, quote: str) -> tuple[int, int] | None:
     exact = text.find(quote)
     if exact != -1:
         return exact, exact + len(quote)
+    # The model may wrap a quote in quotation marks or ellipses: try it as given, then bare.
     trimmed = quote.strip(_QUOTE_TRIM).removeprefix("...").removesuffix("...")
     trimmed = trimmed.strip("…").strip(_QUOTE_TRIM)
-    if not trimmed:
-        return None
     folded_text, origin = _fold(text)
-    folded_quote, _ = _fold(trimmed)
-    position = folded_text.find(folded_quote)
-    if position == -1:
-        return None
-    return origin[position], origin[position + len(folded_quote) - 1] + 1
+    for candidate in (quote.strip(), trimmed):
+        folded_quote, _ = _fold(candidate)
+        position = folded_text.find(folded_quote) if folded_quote.strip() else -1
+        if position != -1:
+            return origin[position], origin[position + len(folded_quote) - 1] + 1
+    return None
 
 
 def score_in_band(score: int, verdict: Verdict) -> int:
