@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.evaluate import LabelledDataError, add_result, format_report, read_labelled
-from bot.evaluate import EvalReport
+from bot.evaluate import EvalReport, LabelledDataError, add_result, format_report, read_labelled
 from bot.models import Review
 from bot.ports import Rejected
 from bot.rules import review_with_rules
@@ -83,7 +83,7 @@ async def run_eval(path: Path, out: TextIO, settings: Settings | None, *, as_jso
     try:
         records = read_labelled(path)
     except (LabelledDataError, UnicodeDecodeError) as exc:
-        out.write(f"outreach-review: cannot evaluate {path}: {exc}\n")
+        sys.stderr.write(f"outreach-review: cannot evaluate {path}: {exc}\n")
         return EXIT_USAGE
     grading = _Grading(settings)
     report = EvalReport()

@@ -80,7 +80,9 @@ def pattern_findings(draft: Draft, rules: list[PatternRule], outcome: Outcome) -
 def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
     """The first substantive sentences after the greeting, pleasantries skipped."""
     body = list(draft.body)
-    while body and body[0].text.strip() and book.signals["pleasantry"].search(body[0].text):
+    skip = (book.signals["pleasantry"], book.signals["ownership"], book.signals["lapse"])
+    # Owning the gap is the right way to open a reconnect note, so it is skipped like a pleasantry.
+    while body and any(s.search(body[0].text) for s in skip):
         body.pop(0)
     return body[:2]
 

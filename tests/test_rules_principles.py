@@ -1,0 +1,196 @@
+"""Each principle, on drafts written for these tests: ones that pass and ones that fail."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import review_with_rules
+from bot.models import Review
+
+GOOD_COLD = (
+    "Hi Marta,\n\nYour post about retiring the Friday release freeze at Ostrava Logistics made "
+    "me rethink ours — especially the line \"freezes hide risk, they don't remove it\".\n\n"
+    "How did you convince the support team that more frequent releases would not mean more "
+    "weekend pages?\n\nWe're weighing the same change next quarter, so your view would help. "
+    "Happy to trade notes over a 15-minute call.\n\nBest,\nOwen"
+)
+GOOD_RECONNECT = (
+    "Hi Tomasz,\n\nIt's been far too long since we shipped the warehouse scanner app together "
+    "in Gdansk, and that's on me. Sorry for going quiet.\n\nI saw you moved to the "
+    "payments team at Zabka last spring. What has surprised you most about working on "
+    "payments after all those years in logistics?\n\nI'm weighing a similar move, so I'd value "
+    "your view. Could we catch up over coffee next month?\n\nCheers,\nAnia"
+)
+SELF_OPENING = (
+    "Hi Jonas,\n\nI'm a senior product designer with 12 years of experience and I run a small "
+    "studio in Leipzig. I loved your talk on accessible checkout flows at UX Berlin — how did "
+    "you test it with screen-reader users?\n\nBest,\nLea"
+)
+PITCH = (
+    "Hi Carmen,\n\nYour post on moving Sevilla Bikes to same-day repairs was great. How did "
+    "your mechanics take to it?\n\nWe help companies like yours cut booking no-shows by 40% "
+    "with our scheduling platform. Happy to show you a quick demo.\n\nBest,\nRui"
+)
+GENERIC = (
+    "Hello,\n\nI came across your profile and noticed we have lots of mutual connections. "
+    "I'm always keen to grow my network. Let's connect!\n\nThanks,\nSam"
+)
+NO_REASON = (
+    "Hi Imani,\n\nI noticed your work at Lagos Fintech Hub and would love to connect. "
+    "Looking forward to connecting!\n\nBest,\nKofi"
+)
+BLAME_GAP = (
+    "Hey Rowan,\n\nWe lost touch after you moved to Dublin — life got busy, I guess. I still "
+    "think about the hack week we ran on the fraud model. What are you working on at Stripe "
+    "these days?\n\nCheers,\nPia"
+)
+UNOWNED_GAP = (
+    "Hey Rowan,\n\nLong time no talk! I still think about the hack week we ran on the fraud "
+    "model at Revolut. How is the new risk team shaping up?\n\nCheers,\nPia"
+)
+CTA_ONLY = (
+    "Hi Femi,\n\nYour article on pricing API access by seat rather than by call was sharp, "
+    "especially the point about finance teams hating usage bills. Are you free for a 15-minute "
+    "call next week?\n\nBest,\nJo"
+)
+
+
+def status(review: Review, principle_id: str) -> str:
+    result = review.principle(principle_id)
+    assert result is not None
+    return result.status
+
+
+def test_a_thoughtful_cold_note_can_be_sent() -> None:
+    review = review_with_rules(GOOD_COLD)
+    assert review.kind == "cold"
+    assert review.verdict == "send"
+    assert review.score >= 75
+    assert status(review, "owns_the_gap") == "n/a"
+    assert not review.violations()
+
+
+def test_a_thoughtful_reconnect_note_owns_the_gap_and_can_be_sent() -> None:
+    review = review_with_rules(GOOD_RECONNECT)
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "pass"
+    assert review.verdict == "send"
+
+
+def test_opening_with_your_credentials_fails_about_them() -> None:
+    review = review_with_rules(SELF_OPENING)
+    assert status(review, "about_them") == "fail"
+    finding = review.principle("about_them").findings[0]  # type: ignore[union-attr]
+    assert finding.quote.startswith("I'm a senior product designer")
+    assert status(review, "asks_questions") == "pass"
+
+
+def test_a_product_pitch_fails_no_pitch_and_quotes_the_pitch() -> None:
+    review = review_with_rules(PITCH)
+    assert status(review, "no_pitch") == "fail"
+    quotes = " ".join(f.quote for f in review.principle("no_pitch").findings)  # type: ignore[union-attr]
+    assert "companies like yours" in quotes and "demo" in quotes
+    assert status(review, "specific") == "pass"  # the post is a real detail
+    assert review.verdict == "revise"
+
+
+def test_filler_is_not_specific_and_gives_no_reason() -> None:
+    review = review_with_rules(GENERIC)
+    assert status(review, "specific") == "fail"
+    assert status(review, "clear_reason") == "fail"
+    assert review.verdict == "rewrite"
+    assert review.score < 45
+
+
+def test_an_employer_name_alone_is_not_a_reason_to_connect() -> None:
+    review = review_with_rules(NO_REASON)
+    assert status(review, "specific") == "fail"
+    assert status(review, "clear_reason") == "fail"
+    assert status(review, "asks_questions") == "fail"
+
+
+def test_blaming_life_for_the_gap_fails_owns_the_gap() -> None:
+    review = review_with_rules(BLAME_GAP)
+    assert review.kind == "reconnect"
+    gap = review.principle("owns_the_gap")
+    assert gap is not None and gap.status == "fail"
+    assert gap.findings[0].quote == "We lost touch"
+
+
+def test_a_gap_that_is_named_but_not_owned_fails() -> None:
+    review = review_with_rules(UNOWNED_GAP)
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "fail"
+    assert status(review, "asks_questions") == "pass"
+
+
+def test_a_follow_up_days_after_meeting_has_no_gap_to_own() -> None:
+    text = (
+        "Hi Noor,\n\nGreat meeting you at the Bristol climate-tech meetup yesterday. Your point "
+        "about heat pumps needing installers more than subsidies stuck with me. Which training "
+        "programmes have you seen work?\n\nBest,\nEd"
+    )
+    review = review_with_rules(text)
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "pass"
+
+
+def test_a_call_to_action_is_not_a_genuine_question() -> None:
+    review = review_with_rules(CTA_ONLY)
+    questions = review.principle("asks_questions")
+    assert questions is not None and questions.status == "fail"
+    assert "free for a 15-minute call" in questions.findings[0].quote
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hi Dara, your thread on flaky CI at Monzo was great. I'd love to hear how you decided "
+        "which tests to quarantine first.",
+        "Hi Dara, your thread on flaky CI at Monzo was great. Curious whether the quarantine "
+        "list shrank after the first month.",
+    ],
+)
+def test_an_indirect_question_about_them_counts(text: str) -> None:
+    assert status(review_with_rules(text), "asks_questions") == "pass"
+
+
+def test_merge_fields_are_a_template_not_a_detail() -> None:
+    review = review_with_rules(
+        "Hi {{first_name}},\n\nI loved what {{company}} is doing. Would you be open to a chat?"
+    )
+    specific = review.principle("specific")
+    assert specific is not None and specific.status == "fail"
+    assert any(f.quote == "{{first_name}}" for f in specific.findings)
+
+
+def test_chat_mentions_and_links_are_not_personal_detail() -> None:
+    review = review_with_rules(
+        "Hey <@U024BE7LH> <!channel> check <https://example.com/deck|our deck> and "
+        "<#C123|general> :wave: Would love to connect!"
+    )
+    assert status(review, "specific") == "fail"
+
+
+def test_suggested_questions_fit_the_draft() -> None:
+    review = review_with_rules(CTA_ONLY)
+    assert 2 <= len(review.questions) <= 3
+    assert any("write" in q or "published" in q for q in review.questions)  # it mentions an article
+    reconnect = review_with_rules(UNOWNED_GAP)
+    assert 2 <= len(reconnect.questions) <= 3
+    assert reconnect.questions != review.questions
+
+
+def test_verdict_and_score_agree() -> None:
+    for text in (GOOD_COLD, GOOD_RECONNECT, SELF_OPENING, PITCH, GENERIC, NO_REASON, BLAME_GAP):
+        review = review_with_rules(text)
+        low, high = {"send": (75, 100), "revise": (45, 74), "rewrite": (0, 44)}[review.verdict]
+        assert low <= review.score <= high
+
+
+def test_long_drafts_are_cut_with_a_note() -> None:
+    review = review_with_rules(GOOD_COLD + " More detail." * 2000)
+    assert any("only the first 10,000" in note for note in review.notes)
+    for p in review.principles:
+        for f in p.findings:
+            assert f.end <= 10_000
