@@ -313,3 +313,39 @@ async def test_logs_never_carry_the_draft_or_the_key(
 async def test_off_or_unconfigured_builds_no_grader(fake: FakeOpenAI) -> None:
     assert build_grader(settings_for(fake, outreach_llm="off")) is None
     assert build_grader(Settings(openai_api_key=None, openai_base_url=None)) is None
+
+
+async def test_a_retry_after_beyond_the_deadline_falls_back_at_once(
+    fake: FakeOpenAI, make_grader: Any
+) -> None:
+    fake.always(fail(429, "quota", {"retry-after": "30"}))
+    started = time.monotonic()
+    review = await make_grader(outreach_llm_timeout=3.0).grade(DRAFT, review_with_rules(DRAFT))
+
+    assert review.fallback_reason == "rate_limited"
+    assert time.monotonic() - started < 1.0  # no pointless wait for a retry that cannot happen
+    assert len(fake.requests) == 1
+
+
+async def test_an_unreachable_server_falls_back_within_the_deadline(
+    fake: FakeOpenAI, make_grader: Any
+) -> None:
+    grader = make_grader(outreach_llm_timeout=1.5)
+    await fake.aclose()  # nothing listens on that port any more
+    started = time.monotonic()
+    review = await grader.grade(DRAFT, review_with_rules(DRAFT))
+
+    assert review.fallback_reason == "server_error"
+    assert time.monotonic() - started < 2.5
+
+
+async def test_a_broken_metrics_hook_never_breaks_a_review(fake: FakeOpenAI) -> None:
+    def explode(*_: object) -> None:
+        raise RuntimeError("metrics down")
+
+    fake.script(ok(answer()))
+    grader = build_grader(settings_for(fake), on_call=explode)
+    assert grader is not None
+    review = await grader.grade(DRAFT, review_with_rules(DRAFT))
+    await grader.aclose()
+    assert review.fallback_reason is None and review.verdict == "rewrite"
