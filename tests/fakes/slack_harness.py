@@ -10,12 +10,13 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
 
-from adapters.slack import SlackServer
+from adapters.slack import SlackServer, SlackTipPoster, build_client
 from bot.models import Finding, PrincipleResult, Review
 from bot.ports import ChannelContext, TipsReply
 from bot.principles import load_principles
@@ -139,11 +140,13 @@ class SlackHarness:
         grader: Any = None,
         tips: Any = None,
         store: Any = None,
+        tips_factory: Callable[[SlackTipPoster], Any] | None = None,
         **settings: Any,
     ) -> None:
         self.api = api or FakeSlackApi()
         self._own_api = api is None
         self._grader, self._tips, self._store, self._overrides = grader, tips, store, settings
+        self._tips_factory = tips_factory
 
     async def __aenter__(self) -> SlackHarness:
         if self._own_api:
@@ -158,10 +161,12 @@ class SlackHarness:
             **self._overrides,
         }
         self.settings = Settings(**values)
+        client = build_client(self.settings)
+        tips = self._tips_factory(SlackTipPoster(client)) if self._tips_factory else self._tips
         self.service = ReviewService(
-            self.settings, grader=self._grader, store=self._store, tips=self._tips
+            self.settings, grader=self._grader, store=self._store, tips=tips
         )
-        self.server = SlackServer(self.service, self.settings, host="127.0.0.1")
+        self.server = SlackServer(self.service, self.settings, client=client, host="127.0.0.1")
         await self.server.start()
         self.session = aiohttp.ClientSession()
         return self
