@@ -166,17 +166,18 @@ class ReviewCog(commands.Cog):
             user=str(interaction.user.id),
         )
         reply = await self.service.tips_command(ctx, args)
-        private_tip = [tip_embed(reply.tip)] if reply.tip and reply.ephemeral else []
+        text = truncate(reply.text, CONTENT_MAX)
+        embeds = [tip_embed(reply.tip)] if reply.tip else []
+        # The deferral was private, so its follow-up is too: a public answer goes second.
+        first = text if reply.ephemeral else message("posted_publicly")
         await interaction.followup.send(
-            truncate(reply.text, CONTENT_MAX),
-            embeds=private_tip,
+            first,
+            embeds=embeds if reply.ephemeral else [],
             ephemeral=True,
             allowed_mentions=NO_MENTIONS,
         )
-        if reply.tip and not reply.ephemeral:
-            await interaction.followup.send(
-                embed=tip_embed(reply.tip), allowed_mentions=NO_MENTIONS
-            )
+        if not reply.ephemeral:
+            await interaction.followup.send(text, embeds=embeds, allowed_mentions=NO_MENTIONS)
 
     async def _answer(self, interaction: discord.Interaction, text: str) -> None:
         await interaction.followup.send(
