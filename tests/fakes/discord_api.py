@@ -71,9 +71,9 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets
-        self.port = server.sockets[0].getsockname()[1]
+        sockets = getattr(site._server, "sockets", None)
+        assert sockets, "the fake Discord did not bind"
+        self.port = sockets[0].getsockname()[1]
 
     async def close(self) -> None:
         for socket in list(self._sockets):
