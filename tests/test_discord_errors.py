@@ -30,6 +30,13 @@ TIP = RenderedTip(
 )
 
 
+class Broken(ReviewService):
+    async def review(
+        self, text: str, *, platform: str = "cli", workspace: str = "", user: str = ""
+    ) -> Review | Rejected:
+        raise KeyError("internal detail that must not reach Discord")
+
+
 @pytest.fixture
 async def fake() -> AsyncIterator[FakeDiscord]:
     server = FakeDiscord()
@@ -133,12 +140,6 @@ async def test_a_429_on_the_follow_up_is_waited_out_by_discord_py(fake: FakeDisc
 async def test_our_own_bug_gives_a_short_message_and_no_traceback(
     fake: FakeDiscord, caplog: pytest.LogCaptureFixture
 ) -> None:
-    class Broken(ReviewService):
-        async def review(
-            self, text: str, *, platform: str = "cli", workspace: str = "", user: str = ""
-        ) -> Review | Rejected:
-            raise KeyError("internal detail that must not reach Discord")
-
     settings = discord_settings(fake)
     async with running_bot(fake, Broken(settings), settings):
         answer = await interact(fake, slash_command("reviewoutreach", {"draft": DRAFT}))
@@ -148,6 +149,20 @@ async def test_our_own_bug_gives_a_short_message_and_no_traceback(
     assert "Traceback" not in sent and "internal detail" not in sent
     (line,) = adapter_lines(caplog)
     assert line.levelno == logging.ERROR and line.exc_info  # the traceback stays in the log
+
+
+async def test_a_bug_in_the_reaction_path_is_one_log_line(
+    fake: FakeDiscord, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = discord_settings(fake, outreach_reaction="on")
+    target = fake.add_message(DRAFT)
+    async with running_bot(fake, Broken(settings), settings):
+        await react_and_wait(fake, target["id"])
+        await interact(fake, slash_command("reviewoutreach", {"draft": DRAFT}))  # a barrier
+    assert fake.find("POST", POSTS) == []
+    (line,) = adapter_lines(caplog)[:1]
+    assert getattr(line, "where", None) == "event:on_raw_reaction_add"
+    assert kinds(caplog) == ["internal", "internal"]  # this bug, then the barrier's own
 
 
 async def test_tip_poster_maps_discord_errors_to_values(fake: FakeDiscord) -> None:

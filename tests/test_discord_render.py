@@ -3,6 +3,7 @@ and the reaction/intent/endpoint settings parsed the way the docs say."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -10,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adapters.discord import intents_for
-from adapters.discord.app import api_base
+from adapters.discord.app import BOT_PERMISSIONS, api_base, invite_url
 from adapters.discord.embeds import (
     CONTENT_MAX,
     embeds_total,
@@ -167,3 +168,11 @@ def test_api_base_accepts_a_host_or_a_full_base() -> None:
     assert api_base("http://proxy:8080") == "http://proxy:8080/api/v10"
     assert api_base("http://proxy:8080/api/v10/") == "http://proxy:8080/api/v10"
     assert api_base("https://discord.com/api/v9") == "https://discord.com/api/v9"
+
+
+def test_docs_give_the_invite_url_and_permissions_the_bot_uses() -> None:
+    docs = (Path(__file__).parents[1] / "docs" / "discord.md").read_text(encoding="utf-8")
+    assert invite_url(42).replace("client_id=42", "client_id=APPLICATION_ID") in docs
+    assert "scope=bot+applications.commands" in invite_url(42)
+    assert f"`{BOT_PERMISSIONS.value}`" in docs
+    assert not BOT_PERMISSIONS.administrator and not BOT_PERMISSIONS.manage_messages

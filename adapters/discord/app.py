@@ -30,6 +30,16 @@ log = logging.getLogger("outreach.discord")
 API_VERSION_PATH = "/api/v10"
 # discord.py sleeps through short 429s itself; longer ones raise `RateLimited` (30 s is its floor).
 MAX_RATELIMIT_WAIT = 30.0
+# What the bot needs in a channel: see it, reply (also in threads) with embeds, fetch a
+# reacted-to message. Interaction answers need no channel permission.
+BOT_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    embed_links=True,
+    read_message_history=True,
+)
+INVITE_SCOPES = ("bot", "applications.commands")
 
 
 class OutreachTree(app_commands.CommandTree):
@@ -78,9 +88,23 @@ class OutreachBot(commands.Bot):
         scope = f"guild {guild_id}" if guild_id else "global"
         log.info("discord commands synced", extra={"count": len(synced), "scope": scope})
 
+    async def on_ready(self) -> None:
+        if self.application_id is not None:
+            log.info(
+                "discord connected; invite with %s",
+                invite_url(self.application_id),
+                extra={"guilds": len(self.guilds)},
+            )
+
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
         error = sys.exc_info()[1] or RuntimeError("unknown error")
         log_problem(error, f"event:{event_method}")
+
+
+def invite_url(application_id: int) -> str:
+    return discord.utils.oauth_url(
+        application_id, permissions=BOT_PERMISSIONS, scopes=INVITE_SCOPES
+    )
 
 
 def intents_for(*, reaction_trigger: bool) -> discord.Intents:

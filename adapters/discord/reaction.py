@@ -75,7 +75,7 @@ class ReactionReviewer:
             if await self.service.claim_event("discord", claim_key):
                 await self._say(channel, payload, message("cannot_read"), reply=False)
             return
-        except discord.HTTPException as exc:  # deleted message, 5xx after retries...
+        except (discord.HTTPException, discord.RateLimited) as exc:  # deleted, 5xx, long 429
             log_problem(exc, "reaction:fetch")
             return
         if target.author.bot or target.author.system:
@@ -110,6 +110,9 @@ class ReactionReviewer:
                 allowed_mentions=NO_MENTIONS,
             )
             return
+        except discord.RateLimited as exc:
+            log_problem(exc, "reaction:reply")
+            return
         except discord.HTTPException as exc:
             if exc.code != MISSING_PERMISSIONS:
                 log_problem(exc, "reaction:reply")
@@ -135,7 +138,7 @@ class ReactionReviewer:
                 reference=_reference(payload) if reply else None,  # type: ignore[arg-type]
                 allowed_mentions=NO_MENTIONS,
             )
-        except discord.HTTPException as exc:
+        except (discord.HTTPException, discord.RateLimited) as exc:
             log_problem(exc, "reaction:say")
             return False
         return True

@@ -17,6 +17,7 @@ from aiohttp import web
 
 from tests.fakes.discord_payloads import APP_ID, BOT_USER_ID, message_payload, next_id, user_payload
 
+MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent bit
 JSON = "application/json"  # discord.py parses bodies only with exactly this content type
 
 
@@ -40,11 +41,15 @@ class Failure:
 
 
 class FakeDiscord:
-    def __init__(self, *, guilds: tuple[int, ...] = ()) -> None:
+    def __init__(
+        self, *, guilds: tuple[int, ...] = (), message_content_enabled: bool = True
+    ) -> None:
         self.requests: list[Recorded] = []
         self.gateway_frames: list[dict[str, Any]] = []
         self.messages: dict[str, dict[str, Any]] = {}
         self.guilds = guilds
+        # False: like a portal where the privileged intent is off, IDENTIFY asking for it → 4014.
+        self.message_content_enabled = message_content_enabled
         self._failures: list[Failure] = []
         self._changed = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
@@ -170,6 +175,12 @@ class FakeDiscord:
                 if payload["op"] == 1:
                     await socket.send_str(json.dumps({"op": 11}))
                 elif payload["op"] == 2:
+                    if (
+                        payload["d"]["intents"] & MESSAGE_CONTENT
+                        and not self.message_content_enabled
+                    ):
+                        await socket.close(code=4014, message=b"Disallowed intent(s).")
+                        break
                     await socket.send_str(json.dumps(self._ready()))
                 await self._notify()
         finally:
