@@ -27,8 +27,9 @@ COMMANDS = {
 }
 PROMPT = "outreach> "
 ReadMore = Callable[[], Awaitable[str]]
-CONSOLE_CHANNEL = ChannelContext(platform="console", workspace="local", channel="console",
-                                 user="you")
+CONSOLE_CHANNEL = ChannelContext(
+    platform="console", workspace="local", channel="console", user="you"
+)
 
 
 class Console:
@@ -55,8 +56,10 @@ class Console:
         self.say(reply.text)
         if reply.tip is not None:
             tip = reply.tip
-            self.say(f"\n{tip.title} ({tip.principle_title})\n{tip.body}\n"
-                     f"  Before: {tip.before}\n  After:  {tip.after}")
+            self.say(
+                f"\n{tip.title} ({tip.principle_title})\n{tip.body}\n"
+                f"  Before: {tip.before}\n  After:  {tip.after}"
+            )
 
     async def handle(self, line: str, read_more: ReadMore) -> bool:
         """Handle one input line; False when the user asked to quit."""
@@ -107,8 +110,9 @@ async def run_console(
 
 
 async def _repl(console: Console, stdin: TextIO, stdout: TextIO) -> None:
-    console.say("Outreach Review (console). Paste a draft and end it with a blank line, "
-                "or type /help.")
+    console.say(
+        "Outreach Review (console). Paste a draft and end it with a blank line, or type /help."
+    )
 
     async def readline(prompt: str) -> str | None:
         stdout.write(prompt)

@@ -45,7 +45,7 @@ def _parse_line(line: str, number: int) -> tuple[Any, str | None, str | None]:
     except json.JSONDecodeError as exc:
         return number, None, f"line {number} is not valid JSON: {exc.msg}"
     if not isinstance(item, dict):
-        return number, None, f"line {number} must be a JSON object with \"id\" and \"text\""
+        return number, None, f'line {number} must be a JSON object with "id" and "text"'
     item_id = item.get("id", number)
     text = item.get("text")
     if not isinstance(text, str):

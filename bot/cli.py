@@ -156,7 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     principles.add_argument("--json", action="store_true")
     principles.set_defaults(handler=cmd_principles)
 
-    serve = sub.add_parser("serve", help="run the bot (Slack/Discord when configured, else console)")
+    serve = sub.add_parser(
+        "serve", help="run the bot (Slack/Discord when configured, else console)"
+    )
     serve.add_argument("--slack", action="store_true", help="run the Slack adapter")
     serve.add_argument("--discord", action="store_true", help="run the Discord adapter")
     serve.add_argument("--console", action="store_true", help="run the console adapter")

@@ -96,8 +96,11 @@ class EvalReport:
             "kind_accuracy": round(self.kind_accuracy, 3),
             "verdict_accuracy": round(self.verdict_accuracy, 3),
             "verdict_confusion": self.confusion,
-            "critical_misses": {"count": len(self.critical), "rate": round(self.critical_rate, 3),
-                                "ids": self.critical},
+            "critical_misses": {
+                "count": len(self.critical),
+                "rate": round(self.critical_rate, 3),
+                "ids": self.critical,
+            },
         }
 
 
@@ -155,8 +158,11 @@ def add_result(report: EvalReport, record: dict[str, Any], review: Review) -> No
 
 
 def format_report(report: EvalReport) -> str:
-    lines = [f"Records: {report.total}", "",
-             f"{'label':<18} {'principle':<15} {'prec':>5} {'rec':>5} {'F1':>5} {'n':>4}"]
+    lines = [
+        f"Records: {report.total}",
+        "",
+        f"{'label':<18} {'principle':<15} {'prec':>5} {'rec':>5} {'F1':>5} {'n':>4}",
+    ]
     for label, s in report.labels.items():
         lines.append(
             f"{label:<18} {LABELS[label]:<15} {s.precision:5.2f} {s.recall:5.2f} {s.f1:5.2f} "

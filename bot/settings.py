@@ -81,7 +81,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> 
     """Build the settings once, turning validation errors into one readable message."""
     try:
         if env_file is not None and Path(env_file).is_file():
-            return Settings(_env_file=str(env_file), **overrides)  # type: ignore[call-arg]
+            return Settings(_env_file=str(env_file), **overrides)  # type: ignore[call-arg,arg-type]
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = []
@@ -89,5 +89,7 @@ def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> 
             variable = "_".join(str(part) for part in error["loc"]).upper()
             problems.append(f"{variable}: {error['msg']}")
         raise SettingsError(
-            "Invalid configuration — " + "; ".join(problems) + ". Fix it in the environment or .env."
+            "Invalid configuration — "
+            + "; ".join(problems)
+            + ". Fix it in the environment or .env."
         ) from None

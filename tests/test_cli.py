@@ -17,10 +17,17 @@ DRAFT = (
 ENV = {**os.environ, "OUTREACH_LLM": "off", "NO_COLOR": "1"}
 
 
-def run(*args: str, stdin: bytes | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[bytes]:
+def run(
+    *args: str, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
-        input=stdin, capture_output=True, env=ENV, cwd=cwd, timeout=60, check=False,
+        input=stdin,
+        capture_output=True,
+        env=ENV,
+        cwd=cwd,
+        timeout=60,
+        check=False,
     )
 
 
@@ -46,8 +53,16 @@ def test_review_json_has_the_documented_shape(draft_file: Path) -> None:
     result = run("review", str(draft_file), "--json", "--no-llm")
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert set(data) == {"score", "verdict", "kind", "source", "principles", "questions",
-                         "rewrite", "notes"}
+    assert set(data) == {
+        "score",
+        "verdict",
+        "kind",
+        "source",
+        "principles",
+        "questions",
+        "rewrite",
+        "notes",
+    }
     assert data["source"] == "rules" and data["verdict"] == "rewrite"
     finding = data["principles"][0]["findings"][0]
     assert set(finding) == {"severity", "message", "suggestion", "quote", "start", "end"}
@@ -123,14 +138,31 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path
 
 
 EVAL_RECORDS = [
-    {"id": "t1", "kind": "cold", "text": DRAFT, "leads_with_self": True, "pitch": True,
-     "generic": True, "no_question": True, "no_reason": True, "no_responsibility": None,
-     "verdict": "rewrite"},
-    {"id": "t2", "kind": "reconnect",
-     "text": "Hi Tomasz, it's been far too long since Gdansk, and that's on me. What surprised "
-             "you most about moving to payments at Zabka? I'm weighing the same move.",
-     "leads_with_self": False, "pitch": False, "generic": False, "no_question": False,
-     "no_reason": False, "no_responsibility": False, "verdict": "send"},
+    {
+        "id": "t1",
+        "kind": "cold",
+        "text": DRAFT,
+        "leads_with_self": True,
+        "pitch": True,
+        "generic": True,
+        "no_question": True,
+        "no_reason": True,
+        "no_responsibility": None,
+        "verdict": "rewrite",
+    },
+    {
+        "id": "t2",
+        "kind": "reconnect",
+        "text": "Hi Tomasz, it's been far too long since Gdansk, and that's on me. What surprised "
+        "you most about moving to payments at Zabka? I'm weighing the same move.",
+        "leads_with_self": False,
+        "pitch": False,
+        "generic": False,
+        "no_question": False,
+        "no_reason": False,
+        "no_responsibility": False,
+        "verdict": "send",
+    },
 ]
 
 
@@ -138,8 +170,14 @@ def test_eval_prints_per_label_scores_and_the_verdict_confusion(tmp_path: Path) 
     path = tmp_path / "labelled.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in EVAL_RECORDS), encoding="utf-8")
     text = run("eval", str(path)).stdout.decode()
-    for word in ("leads_with_self", "no_responsibility", "macro-F1", "kind accuracy",
-                 "verdict accuracy", "critical misses"):
+    for word in (
+        "leads_with_self",
+        "no_responsibility",
+        "macro-F1",
+        "kind accuracy",
+        "verdict accuracy",
+        "critical misses",
+    ):
         assert word in text
     data = json.loads(run("eval", str(path), "--json").stdout)
     assert data["records"] == 2
@@ -157,8 +195,14 @@ def test_eval_rejects_a_file_that_is_not_labelled(tmp_path: Path) -> None:
 
 def test_principles_lists_all_six() -> None:
     out = run("principles").stdout.decode()
-    for pid in ("about_them", "no_pitch", "specific", "clear_reason", "owns_the_gap",
-                "asks_questions"):
+    for pid in (
+        "about_them",
+        "no_pitch",
+        "specific",
+        "clear_reason",
+        "owns_the_gap",
+        "asks_questions",
+    ):
         assert pid in out
 
 
@@ -173,7 +217,12 @@ def test_rules_path_imports_no_model_or_platform_library(draft_file: Path) -> No
         "bad = [m for m in sys.modules if m.split('.')[0] in ('openai', 'slack_bolt', 'slack_sdk',"
         " 'discord', 'aiohttp', 'sqlalchemy')]; print('LOADED', bad); sys.exit(rc)"
     )
-    result = subprocess.run([sys.executable, "-c", code, str(draft_file)], capture_output=True,
-                            env=ENV, timeout=60, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(draft_file)],
+        capture_output=True,
+        env=ENV,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 0, result.stderr
     assert b"LOADED []" in result.stdout

@@ -59,8 +59,9 @@ async def test_interactive_commands_review_paste_tips_help_and_quit() -> None:
         ]
     )
     out = io.StringIO()
-    code = await run_console(service(tips), Settings(), io.StringIO(session + "\n"), out,
-                             interactive=True)
+    code = await run_console(
+        service(tips), Settings(), io.StringIO(session + "\n"), out, interactive=True
+    )
     text = out.getvalue()
     assert code == 0
     assert "Lead with them, not you" in text and "/reviewoutreach <draft>" in text  # help
@@ -79,11 +80,20 @@ async def test_a_paste_ended_by_ctrl_d_is_reviewed() -> None:
 
 
 def test_echo_into_serve_prints_one_review() -> None:
-    env = {**os.environ, "OUTREACH_LLM": "off", "SLACK_BOT_TOKEN": "", "DISCORD_TOKEN": "",
-           "DATABASE_URL": "sqlite:///:memory:"}
+    env = {
+        **os.environ,
+        "OUTREACH_LLM": "off",
+        "SLACK_BOT_TOKEN": "",
+        "DISCORD_TOKEN": "",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"], input=DRAFT.encode(), capture_output=True,
-        env=env, timeout=60, check=False,
+        [sys.executable, "-m", "bot.cli", "serve"],
+        input=DRAFT.encode(),
+        capture_output=True,
+        env=env,
+        timeout=60,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().count("Score ") == 1

@@ -9,7 +9,7 @@ from bot.models import Review
 
 GOOD_COLD = (
     "Hi Marta,\n\nYour post about retiring the Friday release freeze at Ostrava Logistics made "
-    "me rethink ours — especially the line \"freezes hide risk, they don't remove it\".\n\n"
+    'me rethink ours — especially the line "freezes hide risk, they don\'t remove it".\n\n'
     "How did you convince the support team that more frequent releases would not mean more "
     "weekend pages?\n\nWe're weighing the same change next quarter, so your view would help. "
     "Happy to trade notes over a 15-minute call.\n\nBest,\nOwen"

@@ -10,11 +10,33 @@ from bot.models import Review
 
 MARKUP = st.sampled_from(
     [
-        "<@U123ABC>", "<#C1|general>", "<!channel>", "<!here>", "<https://x.io/a|label>",
-        "<@123456789012>", "<:party:123>", "<t:1700000000:R>", "{{first_name}}", "[First Name]",
-        "**bold**", "`code`", "> quote", ":wave:", "🎉", "https://example.com/x?y=1",
-        "Hi Sam,\n\n", "\n\nBest,\nJo", "Been a while!", "that's on me.", "We help companies",
-        "Are you free for 15 minutes?", "How did you do it?", "’", "\u00a0", "\r\n", "\x00",
+        "<@U123ABC>",
+        "<#C1|general>",
+        "<!channel>",
+        "<!here>",
+        "<https://x.io/a|label>",
+        "<@123456789012>",
+        "<:party:123>",
+        "<t:1700000000:R>",
+        "{{first_name}}",
+        "[First Name]",
+        "**bold**",
+        "`code`",
+        "> quote",
+        ":wave:",
+        "🎉",
+        "https://example.com/x?y=1",
+        "Hi Sam,\n\n",
+        "\n\nBest,\nJo",
+        "Been a while!",
+        "that's on me.",
+        "We help companies",
+        "Are you free for 15 minutes?",
+        "How did you do it?",
+        "’",
+        "\u00a0",
+        "\r\n",
+        "\x00",
     ]
 )
 DRAFTS = st.one_of(
@@ -28,7 +50,12 @@ def assert_well_formed(review: Review, text: str) -> None:
     assert review.verdict in ("send", "revise", "rewrite")
     assert review.kind in ("cold", "reconnect")
     assert [p.id for p in review.principles][:6] == [
-        "about_them", "no_pitch", "specific", "clear_reason", "owns_the_gap", "asks_questions",
+        "about_them",
+        "no_pitch",
+        "specific",
+        "clear_reason",
+        "owns_the_gap",
+        "asks_questions",
     ]
     for principle in review.principles:
         assert principle.status in ("pass", "warn", "fail", "n/a")

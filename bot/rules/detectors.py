@@ -64,17 +64,17 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def pattern_findings(draft: Draft, rules: list[PatternRule], outcome: Outcome) -> None:
-    """Run pattern rules; one finding per rule and place, no overlapping duplicates."""
+def pattern_findings(draft: Draft, book: RuleBook, principle_id: str, outcome: Outcome) -> None:
+    """Run a principle's pattern rules in one scan; no overlapping duplicates."""
+    matcher = book.for_principle(principle_id)
     taken: list[tuple[int, int]] = []
-    for rule in rules:
-        for match in rule.matches(draft.masked):
-            if match.end() <= match.start():
-                continue
-            if any(match.start() < e and s < match.end() for s, e in taken):
-                continue
-            taken.append((match.start(), match.end()))
-            outcome.add(draft, rule, match.start(), match.end())
+    for match in matcher.finditer(draft.masked, draft.lower):
+        if match.end() <= match.start():
+            continue
+        if any(match.start() < e and s < match.end() for s, e in taken):
+            continue
+        taken.append((match.start(), match.end()))
+        outcome.add(draft, book.rules[matcher.tag_of(match)], match.start(), match.end())
 
 
 def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
@@ -82,13 +82,15 @@ def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
     body = list(draft.body)
     skip = (book.signals["pleasantry"], book.signals["ownership"], book.signals["lapse"])
     # Owning the gap is the right way to open a reconnect note, so it is skipped like a pleasantry.
-    while body and any(s.search(body[0].text) for s in skip):
+    while body and any(
+        s.search(body[0].text, draft.lower[body[0].start : body[0].end]) for s in skip
+    ):
         body.pop(0)
     return body[:2]
 
 
 def detect_kind(draft: Draft, book: RuleBook) -> Kind:
-    return "reconnect" if book.signals["reconnect"].search(draft.masked) else "cold"
+    return "reconnect" if book.signals["reconnect"].search(draft.masked, draft.lower) else "cold"
 
 
 def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
@@ -119,18 +121,20 @@ def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
 
 def check_pitch(draft: Draft, book: RuleBook) -> Outcome:
     outcome = Outcome()
-    pattern_findings(draft, book.for_principle("no_pitch"), outcome)
+    pattern_findings(draft, book, "no_pitch", outcome)
     return outcome
 
 
-def _named_details(draft: Draft, book: RuleBook) -> int:
-    """Distinct names and numbers in the body that are not greeting, sign-off or stock words."""
+def _named_details(draft: Draft) -> int:
+    """Distinct names and numbers in the body, except sentence-initial and stock words."""
+    body = draft.body
+    if not body:
+        return 0
+    starts = {sentence.start for sentence in body}
     seen: set[str] = set()
-    for sentence in draft.body:
-        for index, match in enumerate(_CAPITALISED.finditer(sentence.text)):
-            token = match.group(0)
-            if token in _COMMON_CAPS or (index == 0 and match.start() == 0):
-                continue
+    for match in _CAPITALISED.finditer(draft.masked, body[0].start, body[-1].end):
+        token = match.group(0)
+        if token not in _COMMON_CAPS and match.start() not in starts:
             seen.add(token.lower())
     return len(seen)
 
@@ -139,18 +143,18 @@ def check_specific(draft: Draft, book: RuleBook, pitch: Outcome) -> Outcome:
     outcome = Outcome()
     for match in MERGE_FIELD.finditer(draft.text):
         outcome.add(draft, book.rules["specific.merge-field"], match.start(), match.end())
-    pattern_findings(draft, book.for_principle("specific"), outcome)
+    pattern_findings(draft, book, "specific", outcome)
     sig = book.signals
-    details = sig["specific_detail"].count(draft.masked)
-    vague = sig["vague_detail"].search(draft.masked)
-    names = _named_details(draft, book)
-    if outcome.findings and details == 0:
-        return outcome
+    details = sig["specific_detail"].search(draft.masked, draft.lower) is not None
     if outcome.findings:
-        outcome.status = "warn"
+        if details:  # filler next to a real detail is a warning, not a failure
+            outcome.status = "warn"
         return outcome
+    if details:
+        return outcome
+    vague = sig["vague_detail"].search(draft.masked, draft.lower)
     like_yours = any(f.rule_id == "pitch.we-help" and "like" in f.quote for f in pitch.findings)
-    if details == 0 and (vague or like_yours or names < 3):
+    if vague or like_yours or _named_details(draft) < 3:
         target = vague.span() if vague else _first_span(draft)
         outcome.add(draft, book.rules["specific.no-detail"], *target)
     return outcome
@@ -158,16 +162,18 @@ def check_specific(draft: Draft, book: RuleBook, pitch: Outcome) -> Outcome:
 
 def check_reason(draft: Draft, book: RuleBook, pitch: Outcome, specific: Outcome) -> Outcome:
     outcome = Outcome()
-    pattern_findings(draft, book.for_principle("clear_reason"), outcome)
+    pattern_findings(draft, book, "clear_reason", outcome)
     if outcome.findings:
         return outcome
     sig = book.signals
-    has_purpose = sig["purpose"].search(draft.masked) is not None
-    empty_ask = sig["empty_ask"].search(draft.masked)
     selling = [f for f in pitch.findings if f.rule_id not in _SELF_MARKETING]
     if specific.status == "fail" and selling:
         outcome.add(draft, book.rules["reason.pitch-only"], *selling[0].span())
-    elif not has_purpose and specific.status != "pass" and (empty_ask or specific.status == "fail"):
+        return outcome
+    if specific.status == "pass" or sig["purpose"].search(draft.masked, draft.lower):
+        return outcome
+    empty_ask = sig["empty_ask"].search(draft.masked, draft.lower)
+    if empty_ask or specific.status == "fail":
         span = empty_ask.span() if empty_ask else _last_span(draft)
         outcome.add(draft, book.rules["reason.none"], *span)
     return outcome
@@ -178,15 +184,17 @@ def check_gap(draft: Draft, book: RuleBook, kind: Kind) -> Outcome:
         return Outcome(status="n/a")
     outcome = Outcome()
     sig = book.signals
-    blame = sig["blame"].search(draft.masked)
+    blame = sig["blame"].search(draft.masked, draft.lower)
     if blame:
         outcome.add(draft, book.rules["gap.blame"], *blame.span())
         return outcome
-    if sig["ownership"].search(draft.masked):
+    if sig["ownership"].search(draft.masked, draft.lower):
         return outcome
-    if not sig["lapse"].search(draft.masked) and sig["recent_contact"].search(draft.masked):
+    if not sig["lapse"].search(draft.masked, draft.lower) and sig["recent_contact"].search(
+        draft.masked, draft.lower
+    ):
         return outcome
-    gap = sig["reconnect"].search(draft.masked)
+    gap = sig["reconnect"].search(draft.masked, draft.lower)
     span = gap.span() if gap else _first_span(draft)
     outcome.add(draft, book.rules["gap.not-owned"], *span)
     return outcome
@@ -195,23 +203,33 @@ def check_gap(draft: Draft, book: RuleBook, kind: Kind) -> Outcome:
 def check_questions(draft: Draft, book: RuleBook) -> Outcome:
     outcome = Outcome()
     sig = book.signals
-    cta: Sentence | None = None
-    for sentence in draft.body:
-        text = sentence.text
-        if sig["indirect_question"].search(text):
+    body_start = draft.body[0].start if draft.body else 0
+    body_end = draft.body[-1].end if draft.body else 0
+    if sig["indirect_question"].search(draft.masked[:body_end], draft.lower[:body_end]):
+        return outcome
+    cta: tuple[int, int] | None = None
+    for start, end in _questions(draft.masked, body_start, body_end):
+        asked = draft.masked[start:end]
+        if sig["pleasantry_question"].search(asked) or sig["cta_question"].search(asked):
+            cta = cta or (start, end)
+        elif len(asked.split()) >= 3:  # any other real question is about them
             return outcome
-        for question in re.finditer(r"[^.!?\n]*\?", text):
-            asked = question.group(0)
-            if sig["pleasantry_question"].search(asked) or sig["cta_question"].search(asked):
-                cta = cta or sentence
-                continue
-            if len(asked.split()) >= 3:  # any other real question is about them
-                return outcome
     if cta is not None:
-        outcome.add(draft, book.rules["questions.cta-only"], cta.start, cta.end)
+        outcome.add(draft, book.rules["questions.cta-only"], *cta)
     else:
         outcome.add(draft, book.rules["questions.none"], *_last_span(draft))
     return outcome
+
+
+def _questions(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Spans of the questions in text[start:end], each back to the previous sentence end."""
+    spans = []
+    position = text.find("?", start, end)
+    while position != -1:
+        begin = max(text.rfind(c, start, position) for c in ".!?\n") + 1
+        spans.append((max(begin, start), position + 1))
+        position = text.find("?", position + 1, end)
+    return spans
 
 
 def _first_span(draft: Draft) -> tuple[int, int]:

@@ -15,13 +15,18 @@ MAX_DRAFT_CHARS = 10_000
 
 def review_with_rules(text: str) -> Review:
     """Grade a draft with the deterministic rules: pure, synchronous, no I/O."""
+    return review_text(text, MAX_DRAFT_CHARS)
+
+
+def review_text(text: str, max_chars: int | None) -> Review:
+    """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth)."""
     notes: list[str] = []
-    if len(text) > MAX_DRAFT_CHARS:
+    if max_chars is not None and len(text) > max_chars:
         notes.append(
-            f"The draft is {len(text):,} characters; only the first {MAX_DRAFT_CHARS:,} were "
+            f"The draft is {len(text):,} characters; only the first {max_chars:,} were "
             "reviewed. Outreach that long is rarely read: aim for under 150 words."
         )
-        text = text[:MAX_DRAFT_CHARS]
+        text = text[:max_chars]
     draft = Draft(text)
     book = load_rulebook()
     kind = detectors.detect_kind(draft, book)
@@ -55,6 +60,6 @@ def review_with_rules(text: str) -> Review:
         kind=kind,
         source="rules",
         principles=tuple(results),
-        questions=suggest_questions(draft.masked, kind),
+        questions=suggest_questions(draft.masked, kind, lower=draft.lower),
         notes=tuple(notes),
     )

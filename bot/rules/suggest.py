@@ -7,12 +7,12 @@ from functools import cache
 
 from bot.models import Kind
 from bot.principles import load_data
-from bot.rules.patterns import compile_pattern
+from bot.rules.patterns import Matcher
 
 
 @dataclass(frozen=True)
 class _Bank:
-    topics: tuple[tuple[object, tuple[str, ...]], ...]
+    topics: tuple[tuple[Matcher, tuple[str, ...]], ...]
     kinds: dict[str, tuple[str, ...]]
 
 
@@ -21,17 +21,19 @@ def _bank() -> _Bank:
     raw = load_data("questions.yaml")
     assert isinstance(raw, dict)
     topics = tuple(
-        (compile_pattern(item["pattern"]), tuple(item["questions"])) for item in raw["topics"]
+        (Matcher({"topic": [item["pattern"]]}), tuple(item["questions"])) for item in raw["topics"]
     )
     kinds = {kind: tuple(items) for kind, items in raw["kinds"].items()}
     return _Bank(topics, kinds)
 
 
-def suggest_questions(masked_text: str, kind: Kind, limit: int = 3) -> tuple[str, ...]:
+def suggest_questions(
+    masked_text: str, kind: Kind, limit: int = 3, lower: str | None = None
+) -> tuple[str, ...]:
     bank = _bank()
     picked: list[str] = []
     for pattern, questions in bank.topics:
-        if pattern.search(masked_text):  # type: ignore[attr-defined]
+        if pattern.search(masked_text, lower):
             picked.extend(q for q in questions if q not in picked)
         if len(picked) >= 2:
             break
