@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 
+from bot.ports import Rejected
 from tests.fakes.slack_api import command_body
 from tests.fakes.slack_harness import SlackHarness, StubGrader
 from tests.test_slack_blocks import assert_within_limits, texts
@@ -144,3 +145,28 @@ async def test_bad_signature_and_stale_timestamp_are_refused() -> None:
         assert (wrong.status, stale.status) == (401, 401)
         await asyncio.sleep(0.1)
         assert slack.api.response_posts == [] and slack.api.calls == []
+
+
+async def test_a_refused_review_shows_the_services_message() -> None:
+    async def refuse(text: str, **_: str) -> Rejected:
+        return Rejected("rate_limited", "You've asked for 20 reviews this minute <slow down>.")
+
+    async with SlackHarness() as slack:
+        slack.service.review = refuse  # type: ignore[method-assign]
+        await slack.command(DRAFT)
+        [note] = await slack.api.wait_for_post("r1")
+        assert note["text"] == "You've asked for 20 reviews this minute &lt;slow down&gt;."
+        assert "blocks" not in note
+
+
+async def test_shutdown_lets_an_in_flight_review_finish() -> None:
+    gate = asyncio.Event()
+    async with SlackHarness(grader=StubGrader(gate=gate)) as slack:
+        await slack.command(DRAFT)
+        stopping = asyncio.create_task(slack.server.stop(grace=5))
+        await asyncio.sleep(0.2)
+        assert not stopping.done(), "stop must wait for the review in flight"
+        gate.set()
+        await asyncio.wait_for(stopping, timeout=5)
+        [posted] = slack.api.posts_to("r1")
+        assert posted["blocks"][0]["type"] == "header"

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import signal
 import sys
+from typing import cast
 
 from adapters.slack.app import build_client
 from adapters.slack.poster import SlackTipPoster
@@ -19,6 +20,7 @@ from bot.service import ReviewService
 from bot.settings import Settings, SettingsError, load_settings
 from bot.store import open_store
 from bot.tips import Ticker, TipsCommands, load_library, run_scheduler
+from bot.tips.scheduler import Tickable
 
 
 async def main(settings: Settings) -> None:
@@ -36,7 +38,9 @@ async def main(settings: Settings) -> None:
         store=store,
         tips=TipsCommands(store, library, posters, settings),
     )
-    scheduler = asyncio.create_task(run_scheduler(Ticker(store, library, posters, settings), stop))
+    # cast: `Tickable.tick` is declared as returning list[object], and lists are invariant
+    ticker = cast(Tickable, Ticker(store, library, posters, settings))
+    scheduler = asyncio.create_task(run_scheduler(ticker, stop))
     try:
         await run_slack(service, settings, stop, client=client)
     finally:
