@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import MemoryStore, SlackHarness
+from tests.fakes.tips_env import backend_url
 
 DRAFT = "Hi Sam, your talk on onboarding at DataConf stuck with me. How did you get buy-in?"
 
@@ -127,3 +131,30 @@ async def test_bot_empty_and_file_only_messages_never_crash() -> None:
         await settle()
         assert slack.api.calls_to("chat.postMessage") == []
         assert len(slack.api.calls_to("chat.postEphemeral")) == 1
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+async def test_two_replicas_on_the_real_store_post_once(backend: str, tmp_path: Path) -> None:
+    from bot.store import open_store
+
+    api = await FakeSlackApi().start()
+    with backend_url(backend, tmp_path) as url:
+        first, second = open_store(url), open_store(url)
+        try:
+            async with (
+                SlackHarness(api=api, store=first) as one,
+                SlackHarness(api=api, store=second) as two,
+            ):
+                message = api.add_message("C0GENERAL", {"user": "U0BOB", "text": DRAFT})
+                for event_id, retry in (("Ev1", None), ("Ev1", 1), ("Ev2", None)):
+                    await asyncio.gather(
+                        one.event(reaction(message["ts"]), event_id=event_id, retry_num=retry),
+                        two.event(reaction(message["ts"]), event_id=event_id, retry_num=retry),
+                    )
+                await api.wait_for("chat.postMessage")
+                await settle()
+                assert len(api.calls_to("chat.postMessage")) == 1
+        finally:
+            first.close()
+            second.close()
+            await api.close()
