@@ -4,6 +4,7 @@ and a database that is down never stopping a review."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -154,3 +155,24 @@ async def test_reviews_go_on_when_the_store_is_down(caplog: pytest.LogCaptureFix
     failures = [r for r in caplog.records if "failed" in r.getMessage()]
     assert len(failures) == 4  # one line per failed store call (count, claim ×2, feedback)
     assert all(r.exc_info is None for r in failures)
+
+
+def test_replicas_starting_at_once_on_a_fresh_database_all_migrate_cleanly(db_url: str) -> None:
+    stores: list[Store] = []
+    errors: list[BaseException] = []
+
+    def start() -> None:
+        try:
+            stores.append(open_store(db_url))
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == [] and len(stores) == 3
+    assert stores[0].claim_event("slack", "E1") and not stores[2].claim_event("slack", "E1")
+    for store in stores:
+        store.close()

@@ -80,6 +80,9 @@ def current_revision(engine: Engine) -> str | None:
 
 def upgrade(engine: Engine) -> str:
     """Apply every migration up to head, once, even with several replicas starting at once."""
+    alembic_log = logging.getLogger("alembic")
+    if alembic_log.level == logging.NOTSET:  # its per-start INFO lines say nothing useful
+        alembic_log.setLevel(logging.WARNING)
     head = head_revision()
     with engine.begin() as connection:
         if connection.dialect.name == "postgresql":

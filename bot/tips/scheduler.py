@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Protocol
 
@@ -17,7 +17,7 @@ log = logging.getLogger("outreach.tips")
 
 
 class Tickable(Protocol):
-    async def tick(self, at: datetime) -> list[object]: ...
+    async def tick(self, at: datetime) -> Sequence[object]: ...
 
 
 def _utcnow() -> datetime:
