@@ -19,7 +19,11 @@ class SettingsError(Exception):
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_file=None, extra="ignore", case_sensitive=False, populate_by_name=True
+        env_file=None,
+        env_ignore_empty=True,
+        extra="ignore",
+        case_sensitive=False,
+        populate_by_name=True,
     )
 
     # --- model (LLM issue) ---
