@@ -3,29 +3,23 @@ still working after the bot restarts (persistent dynamic items with stable custo
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
-
-import pytest
 
 from bot.models import Review
 from bot.service import ReviewService
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, interact, running_bot
+from tests.fakes.discord_harness import (
+    discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
+    interact,
+    running_bot,
+)
 from tests.fakes.discord_payloads import USER_ID, button_click, custom_ids, slash_command
 
 EPHEMERAL = 64
 DRAFT = "Hi Tom, it's been too long since Lisbon and that's on me. How is the new team?"
 LONG_REWRITE = "Tom, it's been far too long since Lisbon. " * 150  # > 4,000 characters
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 class RewritingGrader:

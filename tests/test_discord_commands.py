@@ -4,10 +4,8 @@ discord.py client over HTTP and WebSocket against the fake Discord on 127.0.0.1.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import discord
-import pytest
 
 from bot.models import Review
 from bot.ports import Rejected
@@ -16,6 +14,7 @@ from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     callbacks,
     discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     followups,
     interact,
     running_bot,
@@ -35,14 +34,6 @@ EPHEMERAL = 64
 DEFER_WITH_THINKING = 5
 MODAL = 9
 DRAFT = "Hi Priya, your DataConf talk on vanity dashboards stuck with me. How did the rollout go?"
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 class SlowGrader:

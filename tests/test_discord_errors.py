@@ -4,7 +4,6 @@ our own bugs. Each gives a short message where one can be sent, and exactly one 
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -13,7 +12,13 @@ from bot.models import Review
 from bot.ports import PostError, PostOk, Rejected, RenderedTip
 from bot.service import ReviewService
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, followups, interact, running_bot
+from tests.fakes.discord_harness import (
+    discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
+    followups,
+    interact,
+    running_bot,
+)
 from tests.fakes.discord_payloads import APP_ID, CHANNEL_ID, GUILD_ID, reaction_add, slash_command
 
 DRAFT = "Hi Priya, your DataConf talk on vanity dashboards stuck with me. How did the rollout go?"
@@ -35,14 +40,6 @@ class Broken(ReviewService):
         self, text: str, *, platform: str = "cli", workspace: str = "", user: str = ""
     ) -> Review | Rejected:
         raise KeyError("internal detail that must not reach Discord")
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 def adapter_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
@@ -149,6 +146,7 @@ async def test_our_own_bug_gives_a_short_message_and_no_traceback(
     assert "Traceback" not in sent and "internal detail" not in sent
     (line,) = adapter_lines(caplog)
     assert line.levelno == logging.ERROR and line.exc_info  # the traceback stays in the log
+    assert getattr(line, "error", None) == "KeyError"  # the cause, not discord.py's wrapper
 
 
 async def test_a_bug_in_the_reaction_path_is_one_log_line(

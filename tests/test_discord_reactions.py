@@ -4,15 +4,16 @@ message under repeated reactions and across two replicas sharing one database.""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from pathlib import Path
-
-import pytest
 
 from bot.service import ReviewService
 from bot.store import open_store
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, running_bot
+from tests.fakes.discord_harness import (
+    discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
+    running_bot,
+)
 from tests.fakes.discord_payloads import (
     BOT_USER_ID,
     CHANNEL_ID,
@@ -24,14 +25,6 @@ from tests.fakes.discord_payloads import (
 DRAFT = "Hi Priya, your DataConf talk on vanity dashboards stuck with me. How did the rollout go?"
 POSTS = rf"/channels/{CHANNEL_ID}/messages"
 QUIET = 0.2  # how long "nothing else happens" is watched for
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 async def react(fake: FakeDiscord, message_id: str, emoji: str = "🔍", **kw: int) -> None:

@@ -4,7 +4,7 @@ start-up refusals into one configuration message."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import pytest
 from discord.gateway import DiscordWebSocket
@@ -14,15 +14,10 @@ from adapters.discord import build_bot, run_discord
 from bot.service import ReviewService
 from bot.settings import SettingsError
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
+from tests.fakes.discord_harness import (
+    discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
+)
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,10 @@ tips commands, answers private or public as the core says, and the real tips + S
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import discord
-import pytest
 
 from adapters.discord import DiscordTipPoster
 from bot.ports import ChannelContext, RenderedTip, TipsReply
@@ -16,7 +14,13 @@ from bot.service import ReviewService
 from bot.store import open_store
 from bot.tips import TipsCommands, load_library
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, followups, interact, running_bot
+from tests.fakes.discord_harness import (
+    discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
+    followups,
+    interact,
+    running_bot,
+)
 from tests.fakes.discord_payloads import APP_ID, CHANNEL_ID, GUILD_ID, USER_ID, slash_command
 
 EPHEMERAL = 64
@@ -29,14 +33,6 @@ TIP = RenderedTip(
     before="I came across your profile.",
     after="Your DataConf talk on dashboards stuck with me.",
 )
-
-
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 class StubTips:

@@ -66,6 +66,8 @@ def classify(error: BaseException) -> Problem:
 
 def log_problem(error: BaseException, where: str) -> Problem:
     """Log one line about `error` (a traceback only for our own bugs) and classify it."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
     problem = classify(error)
     extra = {
         "where": where,
@@ -75,8 +77,7 @@ def log_problem(error: BaseException, where: str) -> Problem:
         "code": problem.code,
     }
     if problem.kind == "internal":
-        cause = error.original if isinstance(error, app_commands.CommandInvokeError) else error
-        log.error("discord handler failed", extra=extra, exc_info=cause)
+        log.error("discord handler failed", extra=extra, exc_info=error)
     else:
         log.warning("discord request failed: %s", problem.kind, extra=extra)
     return problem
