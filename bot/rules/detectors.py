@@ -15,6 +15,7 @@ from bot.rules.text import MERGE_FIELD, Draft, Sentence
 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine)\b", re.I)
 _SECOND_PERSON = re.compile(r"\b(?:you|you're|you've|you'd|you'll|your|yours|yourself)\b", re.I)
+_SENDER = re.compile(r"\b(?:i|i'm|i've|me|my|we|we're|we've|our|us|this is)\b", re.I)
 _IMPLIED_I = re.compile(
     r"^(?:just |really |also )?(?:wanted|want|reached|building|built|put|figured|thought|working|"
     r"bumping|following|circling|checking|hoping|looking|trying|writing|reaching)\b",
@@ -90,7 +91,9 @@ def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
 
 
 def detect_kind(draft: Draft, book: RuleBook) -> Kind:
-    return "reconnect" if book.signals["reconnect"].search(draft.masked, draft.lower) else "cold"
+    sig = book.signals
+    known = ("reconnect", "lapse", "ownership", "blame")
+    return "reconnect" if any(sig[n].search(draft.masked, draft.lower) for n in known) else "cold"
 
 
 def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
@@ -126,16 +129,16 @@ def check_pitch(draft: Draft, book: RuleBook) -> Outcome:
 
 
 def _named_details(draft: Draft) -> int:
-    """Distinct names and numbers in the body, except sentence-initial and stock words."""
-    body = draft.body
-    if not body:
-        return 0
-    starts = {sentence.start for sentence in body}
+    """Distinct names and numbers in sentences not about the sender (sentence starts excluded)."""
     seen: set[str] = set()
-    for match in _CAPITALISED.finditer(draft.masked, body[0].start, body[-1].end):
-        token = match.group(0)
-        if token not in _COMMON_CAPS and match.start() not in starts:
-            seen.add(token.lower())
+    for sentence in draft.body:
+        text = sentence.text
+        if _SENDER.search(text) and not _SECOND_PERSON.search(text):
+            continue  # "I'm Sam from Acme" names the sender, not them
+        for match in _CAPITALISED.finditer(text):
+            token = match.group(0)
+            if match.start() and token not in _COMMON_CAPS:
+                seen.add(token.lower())
     return len(seen)
 
 
