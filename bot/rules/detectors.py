@@ -78,6 +78,14 @@ def pattern_findings(draft: Draft, book: RuleBook, principle_id: str, outcome: O
         outcome.add(draft, book.rules[matcher.tag_of(match)], match.start(), match.end())
 
 
+def draft_signal(draft: Draft, book: RuleBook, name: str) -> re.Match[str] | None:
+    """The first match of a signal list in the whole draft, searched once per draft."""
+    memo = draft.signal_memo
+    if name not in memo:
+        memo[name] = book.signals[name].search(draft.masked, draft.lower)
+    return memo[name]
+
+
 def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
     """The first substantive sentences after the greeting, pleasantries skipped."""
     body = list(draft.body)
@@ -91,9 +99,8 @@ def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
 
 
 def detect_kind(draft: Draft, book: RuleBook) -> Kind:
-    sig = book.signals
     known = ("reconnect", "lapse", "ownership", "blame")
-    return "reconnect" if any(sig[n].search(draft.masked, draft.lower) for n in known) else "cold"
+    return "reconnect" if any(draft_signal(draft, book, n) for n in known) else "cold"
 
 
 def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
@@ -144,18 +151,17 @@ def _named_details(draft: Draft) -> int:
 
 def check_specific(draft: Draft, book: RuleBook, pitch: Outcome) -> Outcome:
     outcome = Outcome()
-    for match in MERGE_FIELD.finditer(draft.text):
+    for match in MERGE_FIELD.finditer(draft.text) if draft.may_have_merge_fields else ():
         outcome.add(draft, book.rules["specific.merge-field"], match.start(), match.end())
     pattern_findings(draft, book, "specific", outcome)
-    sig = book.signals
-    details = sig["specific_detail"].search(draft.masked, draft.lower) is not None
+    details = draft_signal(draft, book, "specific_detail") is not None
     if outcome.findings:
         if details:  # filler next to a real detail is a warning, not a failure
             outcome.status = "warn"
         return outcome
     if details:
         return outcome
-    vague = sig["vague_detail"].search(draft.masked, draft.lower)
+    vague = draft_signal(draft, book, "vague_detail")
     like_yours = any(f.rule_id == "pitch.we-help" and "like" in f.quote for f in pitch.findings)
     if vague or like_yours or _named_details(draft) < 3:
         target = vague.span() if vague else _first_span(draft)
@@ -168,14 +174,13 @@ def check_reason(draft: Draft, book: RuleBook, pitch: Outcome, specific: Outcome
     pattern_findings(draft, book, "clear_reason", outcome)
     if outcome.findings:
         return outcome
-    sig = book.signals
     selling = [f for f in pitch.findings if f.rule_id not in _SELF_MARKETING]
     if specific.status == "fail" and selling:
         outcome.add(draft, book.rules["reason.pitch-only"], *selling[0].span())
         return outcome
-    if specific.status == "pass" or sig["purpose"].search(draft.masked, draft.lower):
+    if specific.status == "pass" or draft_signal(draft, book, "purpose"):
         return outcome
-    empty_ask = sig["empty_ask"].search(draft.masked, draft.lower)
+    empty_ask = draft_signal(draft, book, "empty_ask")
     if empty_ask or specific.status == "fail":
         span = empty_ask.span() if empty_ask else _last_span(draft)
         outcome.add(draft, book.rules["reason.none"], *span)
@@ -187,17 +192,17 @@ def check_gap(draft: Draft, book: RuleBook, kind: Kind) -> Outcome:
         return Outcome(status="n/a")
     outcome = Outcome()
     sig = book.signals
-    blame = sig["blame"].search(draft.masked, draft.lower)
+    blame = draft_signal(draft, book, "blame")
     if blame:
         outcome.add(draft, book.rules["gap.blame"], *blame.span())
         return outcome
-    if sig["ownership"].search(draft.masked, draft.lower):
+    if draft_signal(draft, book, "ownership"):
         return outcome
-    if not sig["lapse"].search(draft.masked, draft.lower) and sig["recent_contact"].search(
+    if not draft_signal(draft, book, "lapse") and sig["recent_contact"].search(
         draft.masked, draft.lower
     ):
         return outcome
-    gap = sig["reconnect"].search(draft.masked, draft.lower)
+    gap = draft_signal(draft, book, "reconnect")
     span = gap.span() if gap else _first_span(draft)
     outcome.add(draft, book.rules["gap.not-owned"], *span)
     return outcome

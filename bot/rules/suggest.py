@@ -12,7 +12,8 @@ from bot.rules.patterns import Matcher
 
 @dataclass(frozen=True)
 class _Bank:
-    topics: tuple[tuple[Matcher, tuple[str, ...]], ...]
+    topics: Matcher  # one scan; each topic is a tag
+    questions: dict[str, tuple[str, ...]]
     kinds: dict[str, tuple[str, ...]]
 
 
@@ -20,23 +21,22 @@ class _Bank:
 def _bank() -> _Bank:
     raw = load_data("questions.yaml")
     assert isinstance(raw, dict)
-    topics = tuple(
-        (Matcher({"topic": [item["pattern"]]}), tuple(item["questions"])) for item in raw["topics"]
-    )
+    items = {str(index): item for index, item in enumerate(raw["topics"])}
+    topics = Matcher({tag: [item["pattern"]] for tag, item in items.items()})
+    questions = {tag: tuple(item["questions"]) for tag, item in items.items()}
     kinds = {kind: tuple(items) for kind, items in raw["kinds"].items()}
-    return _Bank(topics, kinds)
+    return _Bank(topics, questions, kinds)
 
 
 def suggest_questions(
     masked_text: str, kind: Kind, limit: int = 3, lower: str | None = None
 ) -> tuple[str, ...]:
     bank = _bank()
+    found = {bank.topics.tag_of(m) for m in bank.topics.finditer(masked_text, lower)}
     picked: list[str] = []
-    for pattern, questions in bank.topics:
-        if pattern.search(masked_text, lower):
-            picked.extend(q for q in questions if q not in picked)
-        if len(picked) >= 2:
-            break
+    for tag in bank.questions:  # in the data file's order
+        if tag in found:
+            picked.extend(q for q in bank.questions[tag] if q not in picked)
     picked = picked[:2]
     for question in bank.kinds[kind]:
         if len(picked) >= limit:

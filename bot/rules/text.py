@@ -42,6 +42,10 @@ SIGN_OFF = re.compile(
 )
 
 
+def may_have_merge_fields(text: str) -> bool:
+    return "{" in text or "[" in text or "%" in text
+
+
 def mask(text: str) -> str:
     """Replace markup, links and merge fields by spaces, keeping every offset."""
 
@@ -56,7 +60,7 @@ def mask(text: str) -> str:
         masked = _URL.sub(blank, masked)
     if "@" in masked:
         masked = _EMAIL.sub(blank, masked)
-    if "{" in masked or "[" in masked or "%" in masked:
+    if may_have_merge_fields(masked):
         masked = MERGE_FIELD.sub(blank, masked)
     if ":" in masked:
         masked = _SHORTCODE.sub(blank, masked)
@@ -83,6 +87,7 @@ class Draft:
     def __init__(self, text: str) -> None:
         self.text = text
         self.masked = mask(text)
+        self.signal_memo: dict[str, re.Match[str] | None] = {}
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
@@ -139,6 +144,10 @@ class Draft:
             else:
                 break
         return tuple(sentences[:cut])
+
+    @cached_property
+    def may_have_merge_fields(self) -> bool:
+        return may_have_merge_fields(self.text)
 
     @cached_property
     def lower(self) -> str:
