@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.principles import REQUIRED_IDS
+
 DRAFT = (
     "Hi Marta,\n\nI'm the founder of Loopwise and we help companies like yours cut churn by 30%."
     "\nAre you free for a quick demo this week?\n\nBest,\nOwen\n"
@@ -195,14 +197,7 @@ def test_eval_rejects_a_file_that_is_not_labelled(tmp_path: Path) -> None:
 
 def test_principles_lists_all_six() -> None:
     out = run("principles").stdout.decode()
-    for pid in (
-        "about_them",
-        "no_pitch",
-        "specific",
-        "clear_reason",
-        "owns_the_gap",
-        "asks_questions",
-    ):
+    for pid in REQUIRED_IDS:
         assert pid in out
 
 
