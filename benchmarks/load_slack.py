@@ -1,0 +1,316 @@
+"""Slack HTTP mode under load: the bot against a bare slack-bolt app, in the same run.
+
+Signed `/reviewoutreach <draft>` slash commands at rising rates (open loop, each step
+bounded in count and time) against (1) the bot in Slack HTTP mode, rules only, with
+its SQLite store, tips and scheduler, and (2) a bare slack-bolt `AsyncApp` that only
+acks: the framework's own ceiling on this machine. Both answer to a fake Slack Web API
+in its own process; every review must reach its `response_url` there. Steps alternate
+bot/bare at each rate so both see the same machine load. Only 127.0.0.1 traffic.
+
+Run: `.venv/bin/python -m benchmarks.load_slack` (about a minute). Options:
+`--rates 25,50,100,200,400,800 --seconds 5 --json out.json`.
+Prints per rate and target: requests, achieved rate, ack p50/p99, errors, reviews
+delivered and their p99; then each target's highest rate sustained with p99 < 500 ms
+(every request acked, ≥ 95 % of the rate sent, every review delivered), the ratio,
+and the two targets (≥ 70 % of the bare app; p99 ack < 300 ms at 100 req/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from benchmarks._loadlib import (
+    COMMAND_TYPE,
+    DRAFT,
+    PYTHON,
+    SECRET,
+    BotProcess,
+    FakeSlackProcess,
+    StepResult,
+    command_body,
+    entry_name,
+    new_session,
+    percentile,
+    poll,
+    run_step,
+    signed,
+    slack_bot_env,
+    start_slack_bot,
+)
+
+SUSTAIN_P99_MS = 500.0
+TARGET_RATIO = 0.70
+TARGET_P99_AT_100_MS = 300.0
+DELIVERY_TIMEOUT = 60.0
+
+
+async def delivered(
+    fake: FakeSlackProcess, session: aiohttp.ClientSession, prefix: str, count: int
+) -> tuple[int, list[float], int]:
+    """(reviews delivered, arrival times by index, extra posts) for names `prefix-<i>`."""
+
+    async def stats() -> dict[str, Any]:
+        return dict(await fake.call(session, "stats"))
+
+    async def all_there() -> bool:
+        arrivals = (await stats())["arrivals"]
+        return sum(1 for name in arrivals if name.startswith(prefix)) >= count
+
+    await poll(all_there, DELIVERY_TIMEOUT, every=0.5)
+    arrivals = (await stats())["arrivals"]
+    times: list[float] = [float("nan")] * count
+    reviews = duplicates = 0
+    for name, posts in arrivals.items():
+        if not name.startswith(prefix):
+            continue
+        index = int(name.rsplit("-", 1)[1])
+        times[index] = posts[0][0]
+        reviews += 1 if posts[0][1] else 0  # a review has blocks; a refusal only text
+        duplicates += len(posts) - 1
+    await fake.call(session, "reset")
+    return reviews, times, duplicates
+
+
+async def ramp(
+    targets: dict[str, str], fake: FakeSlackProcess, rates: list[float], seconds: float
+) -> list[StepResult]:
+    results: list[StepResult] = []
+    ramping = set(targets)
+    async with new_session() as session:
+        for name, url in targets.items():  # warm-up: imports, auth.test, connections
+            await run_step(
+                session, name, request_maker(name, url, fake, "warm"), rate=20, seconds=1
+            )
+        if "bot" in targets:
+            await delivered(fake, session, "bot-warm-", 20)
+        for rate in rates:
+            for name, url in targets.items():
+                if name not in ramping:
+                    continue
+                prefix = f"{name}-{rate:g}"
+                step = await run_step(
+                    session,
+                    name,
+                    request_maker(name, url, fake, prefix),
+                    rate=rate,
+                    seconds=seconds,
+                )
+                if name == "bot":
+                    reviews, times, dupes = await delivered(fake, session, prefix + "-", step.sent)
+                    step.delivered = reviews
+                    step.extra["duplicates"] = dupes
+                    step.extra["review_ms"] = [
+                        (times[i] - at) * 1000
+                        for i, at in step.sent_at.items()
+                        if times[i] == times[i]  # NaN: not delivered
+                    ]
+                else:
+                    await fake.call(session, "reset")
+                results.append(step)
+                print(row(step), flush=True)
+                if not step.sustained(SUSTAIN_P99_MS):
+                    ramping.discard(name)
+            if not ramping:
+                break
+    return results
+
+
+def request_maker(name: str, url: str, fake: FakeSlackProcess, prefix: str) -> Any:
+    def make(i: int) -> tuple[str, bytes, dict[str, str]]:
+        body = command_body(
+            "/reviewoutreach",
+            DRAFT,
+            response_url=fake.response_url(f"{prefix}-{i}"),
+            user=f"U{name[:2].upper()}{prefix.rsplit('-', 1)[-1]}X{i}",  # one user per request
+        )
+        return signed(url, body, COMMAND_TYPE)
+
+    return make
+
+
+HEADER = (
+    f"{'target':<6} {'rate':>5} {'sent':>5} {'achieved':>8} {'ack p50':>8} {'ack p99':>8} "
+    f"{'errors':>7} {'reviews':>8} {'review p99':>10}"
+)
+
+
+def row(step: StepResult) -> str:
+    errors = sum(step.errors.values())
+    reviews = "-" if step.delivered is None else f"{step.delivered}/{step.sent}"
+    review_p99 = percentile(step.extra.get("review_ms", []), 99)
+    review = "-" if step.delivered is None else f"{review_p99:.0f} ms"
+    return (
+        f"{step.target:<6} {step.rate:>5g} {step.sent:>5} {step.achieved:>8.1f} "
+        f"{step.p50:>5.1f} ms {step.p99:>5.1f} ms {errors:>7} {reviews:>8} {review:>10}"
+    )
+
+
+def sustained_rate(results: list[StepResult], target: str) -> float:
+    rates = [s.rate for s in results if s.target == target and s.sustained(SUSTAIN_P99_MS)]
+    return max(rates, default=0.0)
+
+
+def verdict(results: list[StepResult]) -> dict[str, Any]:
+    bot, bare = sustained_rate(results, "bot"), sustained_rate(results, "bare")
+    at_100 = next((s for s in results if s.target == "bot" and s.rate == 100), None)
+    ratio = bot / bare if bare else 0.0
+    return {
+        "bot_sustained": bot,
+        "bare_sustained": bare,
+        "ratio": ratio,
+        "ratio_ok": ratio >= TARGET_RATIO,
+        "bot_p99_at_100_ms": at_100.p99 if at_100 else None,
+        "p99_at_100_ok": bool(at_100 and at_100.p99 < TARGET_P99_AT_100_MS),
+        "every_review_delivered": all(s.delivered == s.sent for s in results if s.target == "bot"),
+        "duplicate_posts": sum(s.extra.get("duplicates", 0) for s in results),
+    }
+
+
+def loadavg() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+async def main(rates: list[float], seconds: float, json_path: Path | None) -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="outreach-load-"))
+    fake = FakeSlackProcess(workdir / "fake.log")
+    bot: BotProcess | None = None
+    bare: BotProcess | None = None
+    before = loadavg()
+    try:
+        assert await fake.start(), "the fake Slack API did not start"
+        bot_port, bare_port = _ports()
+        env = slack_bot_env(fake.api_url, bot_port, f"sqlite:///{workdir}/outreach.db")
+        bot = await start_slack_bot(env, bot_port, workdir / "bot.log")
+        bare = BotProcess(
+            [PYTHON, "-m", "benchmarks.load_slack", "--serve-bare"],
+            env | {"PORT": str(bare_port)},
+            bare_port,
+            workdir / "bare.log",
+        )
+        assert await bare.start(), "the bare bolt app did not start"
+        print(f"bot: {entry_name(bot)} (rules only, SQLite store); bare: slack-bolt AsyncApp")
+        print(f"load average before: {before}; logs in {workdir}\n{HEADER}", flush=True)
+        targets = {
+            "bot": f"http://127.0.0.1:{bot_port}/slack/events",
+            "bare": f"http://127.0.0.1:{bare_port}/slack/events",
+        }
+        results = await ramp(targets, fake, rates, seconds)
+    finally:
+        codes = [p.stop() for p in (bot, bare) if p is not None]
+        fake.stop()
+    summary = verdict(results) | {
+        "load_before": before,
+        "load_after": loadavg(),
+        "bot_exit_codes": codes,
+        "bot_entry": entry_name(bot),
+    }
+    print_summary(summary)
+    if json_path:
+        steps = [
+            {
+                "target": s.target,
+                "rate": s.rate,
+                "sent": s.sent,
+                "achieved": s.achieved,
+                "p50_ms": s.p50,
+                "p99_ms": s.p99,
+                "errors": dict(s.errors),
+                "delivered": s.delivered,
+                "review_p99_ms": percentile(s.extra.get("review_ms", []), 99),
+            }
+            for s in results
+        ]
+        json_path.write_text(json.dumps({"steps": steps, **summary}, indent=2))
+    return 0 if summary["every_review_delivered"] and not summary["duplicate_posts"] else 1
+
+
+def met(ok: bool) -> str:
+    return "met" if ok else "NOT met"
+
+
+def print_summary(summary: dict[str, Any]) -> None:
+    print(
+        f"\nsustained (p99 < {SUSTAIN_P99_MS:.0f} ms): bot {summary['bot_sustained']:g} req/s, "
+        f"bare bolt {summary['bare_sustained']:g} req/s, ratio {summary['ratio']:.0%} "
+        f"(target ≥ {TARGET_RATIO:.0%}: {met(summary['ratio_ok'])})"
+    )
+    p99 = summary["bot_p99_at_100_ms"]
+    print(
+        f"bot ack p99 at 100 req/s: {'-' if p99 is None else f'{p99:.1f} ms'} "
+        f"(target < {TARGET_P99_AT_100_MS:.0f} ms: {met(summary['p99_at_100_ok'])})"
+    )
+    print(
+        f"every review delivered to its response_url: {summary['every_review_delivered']}; "
+        f"duplicate posts: {summary['duplicate_posts']}; "
+        f"bot exit codes: {summary['bot_exit_codes']}"
+    )
+    print(f"load average before: {summary['load_before']}, after: {summary['load_after']}")
+
+
+def _ports() -> tuple[int, int]:
+    from benchmarks._loadlib import free_port
+
+    return free_port(), free_port()
+
+
+# ---- the bare app: slack-bolt that only acks -------------------------------------------------
+async def serve_bare() -> None:
+    import signal
+
+    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+    from slack_bolt.async_app import AsyncAck, AsyncApp
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    client = AsyncWebClient(
+        token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]
+    )
+    app = AsyncApp(client=client, signing_secret=SECRET, process_before_response=False)
+
+    @app.command("/reviewoutreach")
+    async def ack_only(ack: AsyncAck) -> None:
+        await ack()
+
+    async def dispatch(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
+
+    web_app = web.Application()
+    web_app.add_routes([web.post("/slack/events", dispatch)])
+    runner = web.AppRunner(web_app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", int(os.environ["PORT"])).start()
+    stop = asyncio.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=1800)
+    except TimeoutError:
+        pass
+    await runner.cleanup()
+
+
+def parse() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rates", default="25,50,100,200,400,800")
+    parser.add_argument("--seconds", type=float, default=5.0)
+    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
+    return parser.parse_args()
+
+
+if __name__ == "__main__":
+    options = parse()
+    if options.serve_bare:
+        asyncio.run(serve_bare())
+        sys.exit(0)
+    rate_list = [float(r) for r in options.rates.split(",")]
+    sys.exit(asyncio.run(main(rate_list, options.seconds, options.json)))
