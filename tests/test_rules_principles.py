@@ -194,3 +194,45 @@ def test_long_drafts_are_cut_with_a_note() -> None:
     for p in review.principles:
         for f in p.findings:
             assert f.end <= 10_000
+
+
+def test_a_classic_sales_intro_fails_about_them_pitch_and_reason() -> None:
+    review = review_with_rules(
+        "Hi Priya,\n\nI hope this email finds you well. My name is Daniel and I'm a sales rep at "
+        "CloudKeep, the leading backup solution for mid-market companies. We've helped over 300 "
+        "businesses protect their data.\n\nWould you be open to a 20-minute call next week?\n\n"
+        "Best,\nDaniel"
+    )
+    for principle_id in ("about_them", "no_pitch", "specific", "asks_questions"):
+        assert status(review, principle_id) == "fail", principle_id
+    assert review.verdict == "rewrite"
+
+
+def test_titles_in_the_greeting_do_not_hide_a_self_centred_opening() -> None:
+    review = review_with_rules(
+        "Hello Dr. Okafor,\n\nI am a second-year PhD student at Edinburgh working on vector "
+        "genomics. I have attached my CV.\n\nKind regards,\nSiobhan"
+    )
+    finding = review.principle("about_them").findings[0]  # type: ignore[union-attr]
+    assert finding.quote.startswith("I am a second-year PhD student")
+    assert status(review, "no_pitch") == "fail"  # the CV, unasked
+
+
+def test_an_apology_for_the_silence_makes_it_a_reconnect_that_owns_the_gap() -> None:
+    review = review_with_rules(
+        "Rahul, I owe you an apology. You helped me prep for my interviews back in 2022 and I "
+        "never properly thanked you. I still use your 'explain it to a 12-year-old' trick. How "
+        "did the payments team handle the UPI outage in March?"
+    )
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "pass"
+    assert review.verdict == "send"
+
+
+def test_how_are_you_is_a_pleasantry_but_how_are_you_balancing_is_a_question() -> None:
+    pleasantry = review_with_rules("Hi Jo, your Lisbon talk on pricing was sharp. How are you?")
+    assert status(pleasantry, "asks_questions") == "fail"
+    real = review_with_rules(
+        "Hi Jo, your Lisbon talk on pricing was sharp. How are you balancing seats and usage?"
+    )
+    assert status(real, "asks_questions") == "pass"

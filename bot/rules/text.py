@@ -23,6 +23,8 @@ MERGE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN = re.compile(r"[*_~`>]+")
+# Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
+_ABBREVIATION = re.compile(r"\b(?:dr|mr|ms|mrs|prof|sr|jr|st|vs|etc|approx|e\.g|i\.e)\.", re.I)
 # One character for one: curly quotes and non-breaking spaces read as plain ones.
 _SAME_WIDTH = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u2009": " "})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
@@ -65,6 +67,8 @@ def mask(text: str) -> str:
     if ":" in masked:
         masked = _SHORTCODE.sub(blank, masked)
     masked = _MARKDOWN.sub(blank, masked)
+    if "." in masked:
+        masked = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), masked)
     return masked.translate(_SAME_WIDTH)
 
 
