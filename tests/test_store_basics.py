@@ -146,15 +146,17 @@ def test_ping_reports_an_unreachable_database() -> None:
 async def test_reviews_go_on_when_the_store_is_down(caplog: pytest.LogCaptureFixture) -> None:
     down = Store(create_engine("postgresql+psycopg://nobody@127.0.0.1:1/none"))
     service = ReviewService(tips_settings(), store=down)
-    caplog.set_level(logging.WARNING, logger="outreach.service")
-    review = await service.review("Hi Ana, how did the launch go?", platform="slack")
+    caplog.set_level(logging.INFO)
+    draft = "Hi Ana, how did the launch of the Lisbon office go?"
+    review = await service.review(draft, platform="slack")
     assert isinstance(review, Review)
     assert await service.claim_event("slack", "Ev1") is True  # falls back to memory
     assert await service.claim_event("slack", "Ev1") is False
     assert await service.record_feedback(review.review_id, "up", "slack") is False
-    failures = [r for r in caplog.records if "failed" in r.getMessage()]
-    assert len(failures) == 4  # one line per failed store call (count, claim ×2, feedback)
-    assert all(r.exc_info is None for r in failures)
+    warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings, "the store failure should be logged"
+    assert all(r.exc_info is None for r in warnings)  # one line, no traceback
+    assert all("Lisbon" not in r.getMessage() for r in caplog.records)
 
 
 def test_replicas_starting_at_once_on_a_fresh_database_all_migrate_cleanly(db_url: str) -> None:
