@@ -86,7 +86,7 @@ class Grader(Protocol):
 class Rejected:
     """A review request that was refused, with a message fit to show the user."""
 
-    reason: Literal["empty", "rate_limited", "invalid"]
+    reason: Literal["empty", "rate_limited", "invalid", "unavailable"]
     message: str
 
 

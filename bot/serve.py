@@ -1,22 +1,321 @@
-"""`outreach-review serve`: runs the adapters that have credentials (console otherwise)."""
+"""`outreach-review serve`: every adapter with credentials in one asyncio process, plus the tips
+scheduler and the health endpoints; the console when no platform is configured.
+
+`serve()` is the CLI entry; `run_services()` is the async entry tests drive in-process;
+`Runtime` holds the running pieces (start, wait, graceful shutdown). This module is the
+composition root, the one place in `bot/` that imports the adapters (lazily).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
+import signal
 import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
-from bot.settings import Settings
+from bot.app import ReconnectingStore, build_grader
+from bot.health import Health, HealthServer
+from bot.metrics import MeteredPoster, Metrics
+from bot.ports import Grader, TipPoster
+from bot.service import ReviewService
+from bot.settings import Settings, SettingsError
+
+if TYPE_CHECKING:
+    from adapters.discord import OutreachBot
+    from adapters.slack import SlackServer
+
+log = logging.getLogger("outreach.serve")
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+SHUTDOWN_GRACE_S = 10.0
+NO_PLATFORM = (
+    "outreach-review: no chat platform is configured, so this is the console.\n"
+    "  Slack:   set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN "
+    "(Socket Mode); see docs/slack.md\n"
+    "  Discord: set DISCORD_TOKEN; see docs/discord.md\n"
+    "  Then run `outreach-review serve` again (in .env or the environment)."
+)
+# discord.py runs each interaction and event in a task with one of these names.
+DISCORD_WORK_TASKS = (
+    "CommandTree-invoker",
+    "discord-ui-view-dispatch-",
+    "discord-ui-modal-dispatch-",
+    "discord.py: on_raw_reaction_add",
+)
+
+
+@dataclass(frozen=True)
+class Platforms:
+    slack: bool
+    discord: bool
+    console: bool
+
+
+def choose_platforms(
+    settings: Settings, *, slack: bool, discord: bool, console: bool, err: TextIO | None = None
+) -> Platforms:
+    """The adapters to run: those asked for, else those with credentials, else the console.
+    Raises `SettingsError` naming the variable when a chosen platform lacks credentials."""
+    if not (slack or discord or console):
+        slack = bool(settings.slack_bot_token or settings.slack_client_id)  # token or OAuth
+        discord = bool(settings.discord_token)
+        if not (slack or discord):
+            print(NO_PLATFORM, file=err or sys.stderr)
+            console = True
+    if slack:
+        from adapters.slack.server import check_settings
+
+        check_settings(settings)
+    if discord and not settings.discord_token:
+        raise SettingsError("DISCORD_TOKEN is not set: see docs/discord.md for how to get one.")
+    return Platforms(slack, discord, console)
+
+
+class Runtime:
+    """The running process: store, service, adapters, scheduler, health; started and stopped
+    in the right order."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        platforms: Platforms,
+        *,
+        grader: Grader | None = None,
+        store: Any = None,
+        slack_client: Any = None,
+        stdin: TextIO | None = None,
+        stdout: TextIO | None = None,
+        host: str = "0.0.0.0",
+        grace: float = SHUTDOWN_GRACE_S,
+    ) -> None:
+        self.settings = settings
+        self.platforms = platforms
+        self.host = host
+        self.grace = grace
+        self.metrics = Metrics()
+        self.store = store if store is not None else ReconnectingStore(settings.database_url)
+        if grader is None:
+            grader = build_grader(settings, metrics=self.metrics)
+        self.service = ReviewService(
+            settings, grader=grader, store=self.store, metrics=self.metrics
+        )
+        self.health = Health(self.metrics, self.store)
+        self.slack: SlackServer | None = None
+        self.discord: OutreachBot | None = None
+        self.health_server: HealthServer | None = None
+        self._slack_client = slack_client
+        self._stdin, self._stdout = stdin, stdout
+        self._background_stop = asyncio.Event()
+        self._discord_stop = asyncio.Event()
+        self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self.console_abandoned = False
+
+    # --- start ---
+
+    async def start(self) -> None:
+        if hasattr(self.store, "connect"):
+            await asyncio.to_thread(self.store.connect)  # migrations; logs once if down
+        posters = self._build_adapters()
+        self._start_tips(posters)
+        if self.slack is not None:
+            await self.slack.start()
+        if self.discord is not None:
+            from adapters.discord import run_discord
+
+            self._tasks["discord"] = asyncio.create_task(
+                run_discord(self.service, self.settings, self._discord_stop, bot=self.discord),
+                name="serve-discord",
+            )
+        if self._needs_health_server():
+            self.health_server = HealthServer(self.health, self.host, self.settings.health_port)
+            await self.health_server.start()
+        if self.platforms.console:
+            from adapters.console import run_console
+
+            self._tasks["console"] = asyncio.create_task(
+                run_console(self.service, self.settings, self._stdin, self._stdout),
+                name="serve-console",
+            )
+        log.info("serving", extra={"adapters": ",".join(self.adapter_names)})
+
+    @property
+    def adapter_names(self) -> list[str]:
+        chosen = self.platforms
+        return [n for n, on in (("slack", chosen.slack), ("discord", chosen.discord),
+                                ("console", chosen.console)) if on]  # fmt: skip
+
+    def _build_adapters(self) -> dict[str, TipPoster]:
+        from adapters.console_tips import ConsoleTipPoster
+
+        posters: dict[str, TipPoster] = {"console": ConsoleTipPoster(self._stdout)}
+        if self.platforms.slack:
+            from adapters.slack import SlackServer, build_client
+
+            http_mode = not self.settings.slack_app_token
+            self.slack = SlackServer(
+                self.service,
+                self.settings,
+                client=self._slack_client or build_client(self.settings),
+                host=self.host,
+                routes=self.health.routes() if http_mode else (),
+            )
+            posters["slack"] = self.slack.poster
+            self.health.add_check("slack", self.slack.connected)
+        if self.platforms.discord:
+            from adapters.discord import DiscordTipPoster, build_bot
+
+            bot = self.discord = build_bot(self.service, self.settings)
+            posters["discord"] = DiscordTipPoster(bot)
+
+            async def discord_ready() -> bool:
+                return bot.is_ready() and not bot.is_closed()
+
+            self.health.add_check("discord", discord_ready)
+        return {name: MeteredPoster(poster, self.metrics) for name, poster in posters.items()}
+
+    def _start_tips(self, posters: Mapping[str, TipPoster]) -> None:
+        from bot.tips import Ticker, TipsCommands, load_library, run_scheduler
+        from bot.tips.scheduler import Tickable
+
+        library = load_library()
+        self.service.tips = TipsCommands(self.store, library, posters, self.settings)
+        ticker = cast(Tickable, Ticker(self.store, library, posters, self.settings))
+        self._tasks["scheduler"] = asyncio.create_task(
+            run_scheduler(ticker, self._background_stop), name="serve-scheduler"
+        )
+
+    def _needs_health_server(self) -> bool:
+        slack_http = self.slack is not None and self.slack.mode == "http"
+        return (self.platforms.slack or self.platforms.discord) and not slack_http
+
+    @property
+    def health_url(self) -> str:
+        if self.slack is not None and self.slack.mode == "http":
+            return f"http://{self.host}:{self.slack.port}"
+        assert self.health_server is not None, "no health endpoints in console-only mode"
+        return self.health_server.url
+
+    # --- run and stop ---
+
+    async def wait(self, stop: asyncio.Event) -> int:
+        """Until `stop` is set, the console ends, or an adapter fails; the exit code."""
+        stopper = asyncio.create_task(stop.wait(), name="serve-stop")
+        watched = {t for n, t in self._tasks.items() if n in ("console", "discord")}
+        done, _ = await asyncio.wait({stopper, *watched}, return_when=asyncio.FIRST_COMPLETED)
+        stopper.cancel()
+        console = self._tasks.get("console")
+        if console is not None and console in done:
+            return int(console.result())
+        discord = self._tasks.get("discord")
+        if discord is not None and discord in done:
+            discord.result()  # a SettingsError (token rejected) propagates to serve()
+            log.error("discord adapter stopped unexpectedly")
+            return EXIT_FAILED
+        log.info("shutting down", extra={"grace_s": self.grace})
+        return EXIT_OK
+
+    async def shutdown(self) -> None:
+        """Stop taking work, let in-flight reviews finish for up to `grace` s, close it all."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.grace
+        self.health.draining = True
+        self.service.begin_drain()
+        slack_stopping = (
+            asyncio.create_task(self.slack.stop(grace=self.grace)) if self.slack else None
+        )
+        unfinished = await self.service.drain(deadline - loop.time())
+        if self.discord is not None:
+            await _settle_discord_work(deadline - loop.time())
+        if unfinished:
+            log.warning("reviews cut short at shutdown", extra={"unfinished": unfinished})
+        self._discord_stop.set()
+        self._background_stop.set()
+        console = self._tasks.get("console")
+        if console is not None and not console.done():
+            self.console_abandoned = True  # its stdin read is blocked in a thread
+            console.cancel()
+        for task in self._tasks.values():
+            await _quietly(task, timeout=max(1.0, deadline - loop.time()))
+        if slack_stopping is not None:
+            await _quietly(slack_stopping, timeout=max(1.0, deadline - loop.time()))
+        if self.health_server is not None:
+            await self.health_server.stop()
+        await self.service.aclose()
+        await asyncio.to_thread(self.store.close)
+        log.info("stopped")
+
+
+async def _settle_discord_work(timeout: float) -> None:
+    """Let Discord interactions whose review just finished send their reply before closing."""
+    pending = {
+        t
+        for t in asyncio.all_tasks()
+        if t.get_name().startswith(DISCORD_WORK_TASKS) and t is not asyncio.current_task()
+    }
+    if pending and timeout > 0:
+        await asyncio.wait(pending, timeout=timeout)
+
+
+async def _quietly(task: asyncio.Task[Any], *, timeout: float) -> None:
+    try:
+        await asyncio.wait_for(asyncio.shield(task), timeout=timeout)
+    except TimeoutError:
+        task.cancel()
+        log.warning("task did not stop in time", extra={"task": task.get_name()})
+    except asyncio.CancelledError:
+        pass
+    except Exception as exc:  # already reported by `wait`, or irrelevant once stopping
+        log.warning("task failed at shutdown", extra={"task": task.get_name(), "error": repr(exc)})
+
+
+async def run_services(
+    settings: Settings,
+    platforms: Platforms,
+    stop: asyncio.Event,
+    **runtime_options: Any,
+) -> int:
+    """Start everything, run until `stop` (or the console ends), shut down; the exit code."""
+    runtime = Runtime(settings, platforms, **runtime_options)
+    try:
+        await runtime.start()
+        code = await runtime.wait(stop)
+    finally:
+        await runtime.shutdown()
+    if runtime.console_abandoned:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """The console's blocked stdin read would keep the interpreter alive: leave now."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
+async def _main(settings: Settings, platforms: Platforms) -> int:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return await run_services(settings, platforms, stop)
 
 
 def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> int:
-    from adapters.console import run_console
-    from bot.app import build_service
+    from bot.logs import configure_logging
 
-    if slack or discord:
-        print(
-            "outreach-review: the Slack and Discord adapters are not available yet.",
-            file=sys.stderr,
-        )
-        return 2
-    service = build_service(settings)
-    return asyncio.run(run_console(service, settings))
+    try:
+        configure_logging(settings.log_level)
+        platforms = choose_platforms(settings, slack=slack, discord=discord, console=console)
+        return asyncio.run(_main(settings, platforms))
+    except SettingsError as error:
+        print(f"outreach-review: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    except OSError as error:  # e.g. the port is taken
+        print(f"outreach-review: cannot start: {error}", file=sys.stderr)
+        return EXIT_FAILED
