@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
@@ -17,6 +18,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import actions, reviews
 from adapters.slack.blocks import MODAL_CALLBACK
 from adapters.slack.deps import SlackDeps
+from adapters.slack.oauth import (
+    SlackInstallations,
+    build_oauth_settings,
+    oauth_enabled,
+    open_installations,
+)
 from adapters.slack.replies import tell_error
 from bot.service import ReviewService
 from bot.settings import Settings
@@ -36,7 +43,8 @@ def build_client(settings: Settings) -> AsyncWebClient:
     """The Web API client: `SLACK_API_URL` for a proxy or a fake, retries on `ratelimited`."""
     base_url = settings.slack_api_url or DEFAULT_API_URL
     client = AsyncWebClient(
-        token=settings.slack_bot_token,
+        # With OAuth each workspace has its own token, found per request by bolt.
+        token=None if oauth_enabled(settings) else settings.slack_bot_token,
         base_url=base_url if base_url.endswith("/") else base_url + "/",
         timeout=10,
     )
@@ -61,15 +69,21 @@ async def report(deps: SlackDeps, error: BaseException, action: str, body: Paylo
     )
 
 
+def for_request(deps: SlackDeps, client: AsyncWebClient) -> SlackDeps:
+    """`deps` with bolt's per-request client when it holds another workspace's token (OAuth)."""
+    return deps if client.token == deps.client.token else replace(deps, client=client)
+
+
 def lazy(deps: SlackDeps, action: str, work: Work) -> Callable[..., Awaitable[None]]:
     """Slow work after the ack: tracked for shutdown, failures reported, never raised."""
 
-    async def run(body: Payload) -> None:
+    async def run(body: Payload, client: AsyncWebClient) -> None:
+        scoped = for_request(deps, client)
         async with deps.inflight.track():
             try:
-                await work(deps, body)
+                await work(scoped, body)
             except Exception as error:
-                await report(deps, error, action, body)
+                await report(scoped, error, action, body)
 
     run.__name__ = f"run_{action}"
     return run
@@ -80,15 +94,20 @@ async def _run_reaction(deps: SlackDeps, body: Payload) -> None:
 
 
 def build_app_with_deps(
-    service: ReviewService, settings: Settings, client: AsyncWebClient | None = None
+    service: ReviewService,
+    settings: Settings,
+    client: AsyncWebClient | None = None,
+    installations: SlackInstallations | None = None,
 ) -> tuple[AsyncApp, SlackDeps]:
     client = client or build_client(settings)
     deps = SlackDeps.build(service, settings, client)
+    installations = installations or open_installations(settings)
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         name="outreach-review",
         process_before_response=False,
+        oauth_settings=build_oauth_settings(settings, installations) if installations else None,
     )
 
     async def ack_review(ack: AsyncAck, command: Payload) -> None:
@@ -112,8 +131,8 @@ def build_app_with_deps(
     app.event("reaction_added")(lazy(deps, "review_reaction", _run_reaction))
 
     @app.error
-    async def on_error(error: Exception, body: Payload) -> None:
-        await report(deps, error, "listener", body)
+    async def on_error(error: Exception, body: Payload, client: AsyncWebClient) -> None:
+        await report(for_request(deps, client), error, "listener", body)
 
     return app, deps
 

@@ -16,6 +16,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app_with_deps
+from adapters.slack.oauth import SlackInstallations, oauth_enabled, oauth_routes, open_installations
 from adapters.slack.poster import SlackTipPoster
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
@@ -28,6 +29,16 @@ SHUTDOWN_GRACE = 10.0
 
 def check_settings(settings: Settings) -> None:
     """Refuse to start with a message naming what to set."""
+    if bool(settings.slack_client_id) != bool(settings.slack_client_secret):
+        missing = "SLACK_CLIENT_SECRET" if settings.slack_client_id else "SLACK_CLIENT_ID"
+        raise SettingsError(f"{missing} is not set: OAuth for many workspaces needs both.")
+    if oauth_enabled(settings):
+        if settings.slack_app_token or not settings.slack_signing_secret:
+            raise SettingsError(
+                "SLACK_CLIENT_ID is set, so Slack runs in HTTP mode for many workspaces: "
+                "set SLACK_SIGNING_SECRET and unset SLACK_APP_TOKEN."
+            )
+        return
     if not settings.slack_bot_token:
         raise SettingsError("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…).")
     if not settings.slack_app_token and not settings.slack_signing_secret:
@@ -46,11 +57,14 @@ class SlackServer:
         client: AsyncWebClient | None = None,
         host: str = "0.0.0.0",
         routes: Iterable[web.RouteDef] = (),
+        installations: SlackInstallations | None = None,
     ) -> None:
         check_settings(settings)
         self.settings = settings
-        self.app, self.deps = build_app_with_deps(service, settings, client)
-        self.poster = SlackTipPoster(self.deps.client)
+        self._own_installations = installations is None
+        self.installations = installations or open_installations(settings)
+        self.app, self.deps = build_app_with_deps(service, settings, client, self.installations)
+        self.poster = SlackTipPoster(self.deps.client, self.installations)
         self.mode = "socket" if settings.slack_app_token else "http"
         self.host = host
         self.port: int | None = None
@@ -66,7 +80,9 @@ class SlackServer:
             await self._socket.connect_async()
         else:
             web_app = web.Application()
-            web_app.add_routes([web.post(EVENTS_PATH, self._dispatch), *self._routes])
+            web_app.add_routes(
+                [web.post(EVENTS_PATH, self._dispatch), *oauth_routes(self.app), *self._routes]
+            )
             self._runner = web.AppRunner(web_app, access_log=None)
             await self._runner.setup()
             await web.TCPSite(self._runner, self.host, self.settings.port).start()
@@ -101,6 +117,8 @@ class SlackServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+        if self.installations is not None and self._own_installations:
+            self.installations.close()
 
 
 async def run_slack(
@@ -110,9 +128,12 @@ async def run_slack(
     *,
     client: AsyncWebClient | None = None,
     routes: Iterable[web.RouteDef] = (),
+    installations: SlackInstallations | None = None,
 ) -> None:
     """Serve Slack until `stop` is set, then shut down gracefully."""
-    server = SlackServer(service, settings, client=client, routes=routes)
+    server = SlackServer(
+        service, settings, client=client, routes=routes, installations=installations
+    )
     await server.start()
     try:
         await stop.wait()

@@ -4,7 +4,9 @@ Accepts GET and POST with query, form or JSON bodies at `/api/<method>`, records
 call, answers with plausible payloads, and can be scripted to fail (`not_in_channel`,
 `ratelimited` with `Retry-After`...). It also records what is posted to `response_url`s
 (`/response/<name>`) and can make one of them expire. Also: request signing helpers
-for sending Slack's own requests to an app served in HTTP mode.
+for sending Slack's own requests to an app served in HTTP mode, and `oauth.v2.access`
+for the install flow: `grant(code, team)` scripts what Slack's consent page would hand
+back, and `auth.test` then answers with the team that token was issued for.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from slack_sdk.signature import SignatureVerifier
 
 Payload = dict[str, Any]
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
+_INVALID_CODE = {"ok": False, "error": "invalid_code"}
 
 
 @dataclass
@@ -49,6 +52,8 @@ class FakeSlackApi:
         self.socket_url: str | None = None
         self.team_id = "T0TEAM"
         self.bot_user_id = "U0BOT"
+        self.teams_by_token: dict[str, str] = {}
+        self._grants: dict[str, Payload] = {}
         self._failures: dict[str, list[Failure]] = {}
         self._expired: set[str] = set()
         self._ts = itertools.count(1)
@@ -92,6 +97,23 @@ class FakeSlackApi:
         self._failures.setdefault(method, []).append(
             Failure(error, status, retry_after, times, dict(extra))
         )
+
+    def grant(self, code: str, team_id: str, team_name: str = "Acme") -> str:
+        """A user approved the install in `team_id`: `code` exchanges once for this token."""
+        token = f"xoxb-{team_id}-{next(self._ts)}"
+        self.teams_by_token[token] = team_id
+        self._grants[code] = {
+            "access_token": token,
+            "token_type": "bot",
+            "scope": "commands,chat:write,reactions:read,channels:history,groups:history",
+            "bot_user_id": f"U0BOT{team_id}",
+            "app_id": "A0APP",
+            "team": {"id": team_id, "name": team_name},
+            "enterprise": None,
+            "is_enterprise_install": False,
+            "authed_user": {"id": "U0INSTALLER"},
+        }
+        return token
 
     def expire(self, response_url_name: str) -> None:
         self._expired.add(response_url_name)
@@ -159,7 +181,13 @@ class FakeSlackApi:
             )
             body = {"ok": False, "error": failure.error, **failure.extra}
             return web.json_response(body, status=failure.status, headers=headers)
-        return web.json_response({"ok": True, **self._answer(method, params)})
+        if method == "oauth.v2.access":
+            grant = self._grants.pop(str(params.get("code", "")), None)
+            return web.json_response({"ok": True, **grant} if grant else _INVALID_CODE)
+        answer = {"ok": True, **self._answer(method, params)}
+        if method == "auth.test" and token in self.teams_by_token:
+            answer["team_id"] = self.teams_by_token[token]
+        return web.json_response(answer)
 
     def _answer(self, method: str, params: Payload) -> Payload:
         channel = str(params.get("channel", ""))
