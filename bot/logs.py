@@ -21,6 +21,12 @@ from bot.settings import SettingsError
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 REDACTED = "[redacted]"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+OWN_LOGGERS = ("outreach", "bot", "adapters")
+# Libraries whose INFO lines say little and may carry URLs (response_url is a credential).
+QUIET_LOGGERS = (
+    "alembic", "aiohttp.access", "httpx", "httpx2", "httpcore", "httpcore2", "openai",
+    "discord.gateway", "discord.client", "discord.http",
+)  # fmt: skip
 
 TOKEN_PATTERNS = re.compile(
     r"|".join(
@@ -75,6 +81,14 @@ class RedactionFilter(logging.Filter):
         elif record.exc_text:
             record.exc_text = redact(record.exc_text)
         return True
+
+
+class LibraryDebugFilter(logging.Filter):
+    """DEBUG lines only from the bot's own loggers: libraries' debug output (slack_sdk, httpx,
+    discord.py) includes request and response bodies, so drafts and reviews."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.INFO or record.name.startswith(OWN_LOGGERS)
 
 
 class RequestIdFilter(logging.Filter):
@@ -135,6 +149,7 @@ def make_handler(
     if json_lines is None:
         json_lines = not (hasattr(stream, "isatty") and stream.isatty())
     handler = logging.StreamHandler(stream)
+    handler.addFilter(LibraryDebugFilter())
     handler.addFilter(RequestIdFilter())
     handler.addFilter(RedactionFilter())
     handler.setFormatter(JsonFormatter() if json_lines else TextFormatter())
@@ -154,8 +169,7 @@ def configure_logging(
     handler._outreach = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(numeric)
-    quiet = ("alembic", "aiohttp.access", "discord.gateway", "discord.client", "discord.http")
-    for noisy in quiet:
+    for noisy in QUIET_LOGGERS:
         if logging.getLogger(noisy).level == logging.NOTSET:
             logging.getLogger(noisy).setLevel(max(numeric, logging.WARNING))
     return handler

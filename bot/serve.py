@@ -91,11 +91,13 @@ class Runtime:
         stdout: TextIO | None = None,
         host: str = "0.0.0.0",
         grace: float = SHUTDOWN_GRACE_S,
+        discord_ready_timeout: float = 2.0,
     ) -> None:
         self.settings = settings
         self.platforms = platforms
         self.host = host
         self.grace = grace
+        self._discord_ready_timeout = discord_ready_timeout  # discord.py's wait for guilds
         self.metrics = Metrics()
         self.store = store if store is not None else ReconnectingStore(settings.database_url)
         if grader is None:
@@ -168,7 +170,9 @@ class Runtime:
         if self.platforms.discord:
             from adapters.discord import DiscordTipPoster, build_bot
 
-            bot = self.discord = build_bot(self.service, self.settings)
+            bot = self.discord = build_bot(
+                self.service, self.settings, guild_ready_timeout=self._discord_ready_timeout
+            )
             posters["discord"] = DiscordTipPoster(bot)
 
             async def discord_ready() -> bool:
@@ -319,3 +323,15 @@ def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> i
     except OSError as error:  # e.g. the port is taken
         print(f"outreach-review: cannot start: {error}", file=sys.stderr)
         return EXIT_FAILED
+
+
+def serve_from_env(*, slack: bool = False, discord: bool = False, console: bool = False) -> int:
+    """Read the settings (environment and `.env`) and serve; for `python -m adapters.…`."""
+    from bot.settings import load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as error:
+        print(f"outreach-review: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+    return serve(settings, slack=slack, discord=discord, console=console)
