@@ -1,0 +1,149 @@
+"""`outreach-review serve --slack` as a real process: SIGTERM in the middle of a review lets
+it finish and exits 0; a database that cannot be reached does not stop reviews."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from tests.fakes.openai_server import FakeOpenAI, Step, chat_completion
+from tests.fakes.slack_api import FakeSlackApi, command_body, sign
+from tests.test_faults_slack import free_port
+from tests.test_llm_grader import DRAFT, answer
+
+SECRET = "serve-fault-secret"
+MODEL_SECONDS = 1.5  # how long the fake model takes to answer: the review in flight
+ENTRY = [sys.executable, "-m", "bot.cli", "serve", "--slack"]
+
+
+@pytest.fixture
+async def slack_api() -> AsyncIterator[FakeSlackApi]:
+    api = await FakeSlackApi().start()
+    yield api
+    await api.close()
+
+
+@pytest.fixture
+async def openai() -> AsyncIterator[FakeOpenAI]:
+    server = await FakeOpenAI().start()
+    yield server
+    await server.aclose()
+
+
+def serve_env(api: FakeSlackApi, port: int, database_url: str, **extra: str) -> dict[str, str]:
+    prefixes = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "PORT", "HEALTH_")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
+    return env | {
+        "SLACK_BOT_TOKEN": "xoxb-serve-test",
+        "SLACK_SIGNING_SECRET": SECRET,
+        "SLACK_API_URL": api.url,
+        "PORT": str(port),
+        "DATABASE_URL": database_url,
+        "OUTREACH_LLM": "off",
+        **extra,
+    }
+
+
+@pytest.fixture
+def spawn(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for proc in started:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+
+
+async def start_serve(
+    spawned: list[subprocess.Popen[bytes]], env: dict[str, str], port: int, log: Path
+) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        proc = subprocess.Popen(ENTRY, env=env, stdout=out, stderr=subprocess.STDOUT)
+    spawned.append(proc)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        assert proc.poll() is None, f"serve exited early:\n{log.read_text()[-2000:]}"
+        try:
+            _, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.close()
+            return proc
+        except OSError:
+            await asyncio.sleep(0.1)
+    raise AssertionError(f"serve did not listen:\n{log.read_text()[-2000:]}")
+
+
+async def send_command(port: int, api: FakeSlackApi, response: str) -> int:
+    body = command_body("/reviewoutreach", DRAFT, response_url=api.response_url(response))
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
+    async with aiohttp.ClientSession() as session:
+        async with session.post(
+            f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
+        ) as reply:
+            return reply.status
+
+
+async def exit_code(proc: subprocess.Popen[bytes], timeout: float) -> int | None:
+    deadline = time.monotonic() + timeout
+    while proc.poll() is None and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    return proc.poll()
+
+
+async def test_sigterm_mid_review_lets_the_review_finish_then_exits_0(
+    slack_api: FakeSlackApi,
+    openai: FakeOpenAI,
+    spawn: list[subprocess.Popen[bytes]],
+    tmp_path: Path,
+) -> None:
+    openai.always(Step(200, chat_completion(json.dumps(answer())), delay=MODEL_SECONDS))
+    port = free_port()
+    env = serve_env(
+        slack_api,
+        port,
+        f"sqlite:///{tmp_path}/outreach.db",
+        OUTREACH_LLM="on",
+        OPENAI_API_KEY="sk-serve-test",
+        OPENAI_BASE_URL=openai.base_url,
+        OUTREACH_LLM_MODEL="fake-model",
+        OUTREACH_LLM_TIMEOUT="8",
+    )
+    proc = await start_serve(spawn, env, port, tmp_path / "serve.log")
+    assert await send_command(port, slack_api, "inflight") == 200
+    for _ in range(100):  # the model has the draft: the review is in flight
+        if openai.requests:
+            break
+        await asyncio.sleep(0.02)
+    assert openai.requests and slack_api.posts_to("inflight") == []
+    proc.send_signal(signal.SIGTERM)
+    [posted] = await slack_api.wait_for_post("inflight", timeout=MODEL_SECONDS + 5)
+    assert "Graded by the model" in json.dumps(posted["blocks"]), "finished, not cut short"
+    assert await exit_code(proc, 12) == 0
+    with pytest.raises(aiohttp.ClientConnectionError):  # and no new work is taken
+        await send_command(port, slack_api, "late")
+
+
+async def test_an_unreachable_database_does_not_stop_reviews(
+    slack_api: FakeSlackApi, spawn: list[subprocess.Popen[bytes]], tmp_path: Path
+) -> None:
+    port = free_port()
+    closed = f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/outreach"
+    proc = await start_serve(spawn, serve_env(slack_api, port, closed), port, tmp_path / "s.log")
+    for n in range(3):
+        assert await send_command(port, slack_api, f"r{n}") == 200
+    for n in range(3):
+        [posted] = await slack_api.wait_for_post(f"r{n}", timeout=10)
+        assert "Graded by the built-in rules" in json.dumps(posted["blocks"])
+    proc.send_signal(signal.SIGTERM)
+    assert await exit_code(proc, 12) == 0
+    log = (tmp_path / "s.log").read_text()
+    assert "Traceback" not in log
