@@ -28,8 +28,15 @@ class Pingable(Protocol):
 class Health:
     """What the endpoints report: a named readiness check per dependency, plus the metrics."""
 
-    def __init__(self, metrics: Metrics, store: Pingable | None = None) -> None:
+    def __init__(
+        self,
+        metrics: Metrics,
+        store: Pingable | None = None,
+        *,
+        check_timeout: float = CHECK_TIMEOUT_S,
+    ) -> None:
         self.metrics = metrics
+        self.check_timeout = check_timeout
         self.checks: dict[str, Check] = {}
         self.draining = False
         if store is not None:
@@ -45,7 +52,7 @@ class Health:
 
     async def _run(self, name: str) -> bool:
         try:
-            return bool(await asyncio.wait_for(self.checks[name](), timeout=CHECK_TIMEOUT_S))
+            return bool(await asyncio.wait_for(self.checks[name](), timeout=self.check_timeout))
         except Exception as exc:  # a check that raises or hangs means "not ready"
             log.debug("readiness check failed", extra={"check": name, "error": type(exc).__name__})
             return False

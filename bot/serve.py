@@ -119,8 +119,8 @@ class Runtime:
     # --- start ---
 
     async def start(self) -> None:
-        if hasattr(self.store, "connect"):
-            await asyncio.to_thread(self.store.connect)  # migrations; logs once if down
+        if hasattr(self.store, "connect"):  # migrations now; logs once if the store is down
+            self.metrics.store_up.set(int(await asyncio.to_thread(self.store.connect)))
         posters = self._build_adapters()
         self._start_tips(posters)
         if self.slack is not None:
