@@ -216,6 +216,7 @@ def test_compose_runs_two_http_replicas_on_postgres_behind_the_proxy(
     settings = Settings()
     assert settings.database_url == "postgresql+psycopg://outreach:pw@db:5432/outreach"
     assert settings.slack_app_token is None, "HTTP mode: any replica can take any request"
+    assert settings.discord_token is None, "one Discord gateway session, not one per replica"
 
     assert proxy["image"].startswith("caddy:")
     assert "./deploy/Caddyfile:/etc/caddy/Caddyfile:ro" in proxy["volumes"]
@@ -223,3 +224,17 @@ def test_compose_runs_two_http_replicas_on_postgres_behind_the_proxy(
     upstream = re.search(r"dynamic a \{\s*name (\w+)\s*port (\d+)", config)
     assert upstream and upstream.groups() == ("bot", str(settings.port))
     assert "handle /slack/*" in config, "only Slack's endpoints are public, not /metrics"
+
+
+def test_the_kubernetes_cronjob_runs_a_real_tips_tick_as_the_image_user() -> None:
+    from bot.cli import build_parser
+    from bot.tips.cli import cmd_tick
+
+    job = yaml.safe_load((ROOT / "deploy/kubernetes/tips-cronjob.yaml").read_text("utf-8"))
+    pod = job["spec"]["jobTemplate"]["spec"]["template"]["spec"]
+    [container] = pod["containers"]
+    program, *args = container["command"]
+    assert program == "outreach-review" and build_parser().parse_args(args).handler is cmd_tick
+    assert job["spec"]["concurrencyPolicy"] == "Forbid"
+    user = re.search(r"useradd .*--uid (\d+)", (ROOT / "Dockerfile").read_text("utf-8"))
+    assert user and pod["securityContext"]["runAsUser"] == int(user.group(1))
