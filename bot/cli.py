@@ -157,10 +157,18 @@ def build_parser() -> argparse.ArgumentParser:
     principles.set_defaults(handler=cmd_principles)
 
     serve = sub.add_parser(
-        "serve", help="run the bot (Slack/Discord when configured, else console)"
+        "serve",
+        help="run the bot (Slack/Discord when configured, else console)",
+        description="Run every adapter that has credentials, the weekly tips and "
+        "/healthz, /readyz, /metrics in one process; the console when none is configured. "
+        "SIGTERM/SIGINT stop it gracefully. See docs/operations.md.",
     )
-    serve.add_argument("--slack", action="store_true", help="run the Slack adapter")
-    serve.add_argument("--discord", action="store_true", help="run the Discord adapter")
+    serve.add_argument(
+        "--slack", action="store_true", help="run the Slack adapter (needs SLACK_BOT_TOKEN)"
+    )
+    serve.add_argument(
+        "--discord", action="store_true", help="run the Discord adapter (needs DISCORD_TOKEN)"
+    )
     serve.add_argument("--console", action="store_true", help="run the console adapter")
     serve.set_defaults(handler=cmd_serve)
 
