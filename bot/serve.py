@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import sys
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import ReconnectingStore, build_grader
 from bot.health import Health, HealthServer
+from bot.lifecycle import exit_now, quietly, settle_tasks
 from bot.metrics import MeteredPoster, Metrics
 from bot.ports import Grader, TipPoster
 from bot.service import ReviewService
@@ -233,7 +233,7 @@ class Runtime:
         )
         unfinished = await self.service.drain(deadline - loop.time())
         if self.discord is not None:
-            await _settle_discord_work(deadline - loop.time())
+            await settle_tasks(DISCORD_WORK_TASKS, deadline - loop.time())
         if unfinished:
             log.warning("reviews cut short at shutdown", extra={"unfinished": unfinished})
         self._discord_stop.set()
@@ -243,37 +243,14 @@ class Runtime:
             self.console_abandoned = True  # its stdin read is blocked in a thread
             console.cancel()
         for task in self._tasks.values():
-            await _quietly(task, timeout=max(1.0, deadline - loop.time()))
+            await quietly(task, timeout=max(1.0, deadline - loop.time()))
         if slack_stopping is not None:
-            await _quietly(slack_stopping, timeout=max(1.0, deadline - loop.time()))
+            await quietly(slack_stopping, timeout=max(1.0, deadline - loop.time()))
         if self.health_server is not None:
             await self.health_server.stop()
         await self.service.aclose()
         await asyncio.to_thread(self.store.close)
         log.info("stopped")
-
-
-async def _settle_discord_work(timeout: float) -> None:
-    """Let Discord interactions whose review just finished send their reply before closing."""
-    pending = {
-        t
-        for t in asyncio.all_tasks()
-        if t.get_name().startswith(DISCORD_WORK_TASKS) and t is not asyncio.current_task()
-    }
-    if pending and timeout > 0:
-        await asyncio.wait(pending, timeout=timeout)
-
-
-async def _quietly(task: asyncio.Task[Any], *, timeout: float) -> None:
-    try:
-        await asyncio.wait_for(asyncio.shield(task), timeout=timeout)
-    except TimeoutError:
-        task.cancel()
-        log.warning("task did not stop in time", extra={"task": task.get_name()})
-    except asyncio.CancelledError:
-        pass
-    except Exception as exc:  # already reported by `wait`, or irrelevant once stopping
-        log.warning("task failed at shutdown", extra={"task": task.get_name(), "error": repr(exc)})
 
 
 async def run_services(
@@ -290,16 +267,8 @@ async def run_services(
     finally:
         await runtime.shutdown()
     if runtime.console_abandoned:
-        _exit_now(code)
+        exit_now(code)
     return code
-
-
-def _exit_now(code: int) -> None:
-    """The console's blocked stdin read would keep the interpreter alive: leave now."""
-    logging.shutdown()
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(code)
 
 
 async def _main(settings: Settings, platforms: Platforms) -> int:

@@ -157,3 +157,16 @@ def test_with_nothing_configured_the_console_reviews_and_says_how_to_add_a_platf
     assert result.stdout.count("Score ") == 1
     assert "SLACK_BOT_TOKEN" in result.stderr and "DISCORD_TOKEN" in result.stderr
     assert "MARKER-7c41" not in result.stderr
+
+
+def test_a_taken_port_is_one_clear_error(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("0.0.0.0", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        result = run_cli(
+            tmp_path, "serve", SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SECRET,
+            SLACK_API_URL="http://127.0.0.1:9/api/", PORT=port, OUTREACH_LLM="off",
+        )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    assert "cannot start" in result.stderr and "Traceback" not in result.stderr
