@@ -11,7 +11,7 @@ import asyncio
 import sys
 from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.settings import Settings
 from bot.tips.schedule import (
@@ -168,8 +168,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_tick(
     args: argparse.Namespace, settings: Settings, posters: Mapping[str, TipPoster] | None = None
 ) -> int:
-    """One tick through `posters` (default: the console poster, one JSON line per post)."""
-    from adapters.console_tips import ConsoleTipPoster
+    """One tick through `posters` (default: every configured platform's poster and the
+    console's, which prints one JSON line per post)."""
     from bot.tips.library import load_library
     from bot.tips.ticker import Ticker
 
@@ -181,9 +181,17 @@ def cmd_tick(
     store = _open(settings)
     if store is None:
         return 1
-    ticker = Ticker(store, load_library(), posters or {"console": ConsoleTipPoster()}, settings)
+
+    async def tick() -> list[Any]:
+        if posters is not None:
+            return list(await Ticker(store, load_library(), posters, settings).tick(at))
+        from bot.cron import cron_posters
+
+        async with cron_posters(settings) as configured:
+            return list(await Ticker(store, load_library(), configured, settings).tick(at))
+
     try:
-        outcomes = asyncio.run(ticker.tick(at))
+        outcomes = asyncio.run(tick())
     except Exception as exc:
         _error(f"tick failed ({type(exc).__name__}); the next tick will catch up.")
         return 1
