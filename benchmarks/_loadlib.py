@@ -142,7 +142,8 @@ async def run_step(
             await asyncio.sleep(delay)
         tasks.append(asyncio.create_task(one(i, request)))
     sending = time.monotonic() - started
-    await asyncio.wait(tasks, timeout=timeout + 2)
+    if tasks:
+        await asyncio.wait(tasks, timeout=timeout + 2)
     errors: Counter[str] = Counter(e for _, e in results if e)
     errors["unanswered"] += count - len(results)
     errors = +errors
