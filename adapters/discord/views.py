@@ -88,4 +88,8 @@ def review_view(review: Review, *, shareable: bool) -> View:
     actions += ["up", "down"]
     for action in actions:
         view.add_item(ReviewButton(action, review.review_id))
+    # Clicks reach the buttons through the dynamic-item class the bot registers at start-up,
+    # so discord.py need not keep this view per message: a stopped view is sent but not
+    # stored, which keeps memory flat however many reviews are sent.
+    view.stop()
     return view
