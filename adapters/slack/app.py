@@ -12,7 +12,10 @@ from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncRateLimitErrorRetryHandler,
+    AsyncServerErrorRetryHandler,
+)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import actions, reviews
@@ -40,7 +43,8 @@ RATE_LIMIT_RETRIES = 2
 
 
 def build_client(settings: Settings) -> AsyncWebClient:
-    """The Web API client: `SLACK_API_URL` for a proxy or a fake, retries on `ratelimited`."""
+    """The Web API client: `SLACK_API_URL` for a proxy or a fake; retries `ratelimited`
+    (honouring Retry-After) and Slack's 5xx answers (a few, with backoff) before giving up."""
     base_url = settings.slack_api_url or DEFAULT_API_URL
     client = AsyncWebClient(
         # With OAuth each workspace has its own token, found per request by bolt.
@@ -51,6 +55,7 @@ def build_client(settings: Settings) -> AsyncWebClient:
     client.retry_handlers.append(
         AsyncRateLimitErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES)
     )
+    client.retry_handlers.append(AsyncServerErrorRetryHandler(max_retry_count=RATE_LIMIT_RETRIES))
     return client
 
 
