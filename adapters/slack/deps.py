@@ -7,6 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
+import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.service import ReviewService
@@ -60,6 +61,7 @@ class SlackDeps:
     reaction: str | None
     channels: frozenset[str]
     inflight: InFlight = field(default_factory=InFlight)
+    http: aiohttp.ClientSession | None = None  # opened by the server, for response_url posts
 
     @classmethod
     def build(cls, service: ReviewService, settings: Settings, client: AsyncWebClient) -> SlackDeps:

@@ -23,10 +23,15 @@ RESPONSE_URL_TIMEOUT = 10
 
 
 async def via_response_url(
-    response_url: str, text: str, blocks: Blocks | None = None, *, public: bool = False
+    response_url: str,
+    text: str,
+    blocks: Blocks | None = None,
+    *,
+    public: bool = False,
+    session: aiohttp.ClientSession | None = None,
 ) -> str | None:
     """Post to a `response_url`; None when delivered, else Slack's reason ("expired_url")."""
-    webhook = AsyncWebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT)
+    webhook = AsyncWebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT, session=session)
     try:
         response = await webhook.send(
             text=text,
@@ -63,10 +68,11 @@ async def tell_privately(
     text: str,
     blocks: Blocks | None = None,
     response_url: str | None = None,
+    session: aiohttp.ClientSession | None = None,
 ) -> bool:
     """Ephemeral via `response_url` when there is one; if it expired, a DM that says so."""
     if response_url:
-        refused = await via_response_url(response_url, text, blocks)
+        refused = await via_response_url(response_url, text, blocks, session=session)
         if refused is None:
             return True
         if blocks is not None:

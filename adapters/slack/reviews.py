@@ -40,7 +40,11 @@ async def review_to_user(
     result = await deps.service.review(text, platform="slack", workspace=team, user=user)
     if isinstance(result, Rejected):
         await tell_privately(
-            deps.client, user=user, text=escape(result.message), response_url=response_url
+            deps.client,
+            user=user,
+            text=escape(result.message),
+            response_url=response_url,
+            session=deps.http,
         )
         return
     await tell_privately(
@@ -49,6 +53,7 @@ async def review_to_user(
         text=review_fallback(result),
         blocks=review_blocks(result, "private"),
         response_url=response_url,
+        session=deps.http,
     )
 
 

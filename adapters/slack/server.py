@@ -10,6 +10,7 @@ import asyncio
 import logging
 from collections.abc import Iterable
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -73,6 +74,11 @@ class SlackServer:
         self._socket: AsyncSocketModeHandler | None = None
 
     async def start(self) -> None:
+        if self.deps.http is None:
+            # One connection pool for response_url posts instead of a new session (and TCP
+            # connection) per review: the biggest CPU cost per review under load. (Not on the
+            # Web API client: bolt deep-copies that for each lazy listener.)
+            self.deps.http = aiohttp.ClientSession()
         if self.mode == "socket":
             self._socket = AsyncSocketModeHandler(
                 self.app, app_token=self.settings.slack_app_token, web_client=self.deps.client
@@ -119,6 +125,9 @@ class SlackServer:
             self._runner = None
         if self.installations is not None and self._own_installations:
             self.installations.close()
+        if self.deps.http is not None:
+            await self.deps.http.close()
+            self.deps.http = None
 
 
 async def run_slack(
