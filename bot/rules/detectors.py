@@ -99,8 +99,7 @@ def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
 
 
 def detect_kind(draft: Draft, book: RuleBook) -> Kind:
-    known = ("reconnect", "lapse", "ownership", "blame")
-    return "reconnect" if any(draft_signal(draft, book, n) for n in known) else "cold"
+    return "reconnect" if draft_signal(draft, book, "known_each_other") else "cold"
 
 
 def check_about_them(draft: Draft, book: RuleBook) -> Outcome:

@@ -16,7 +16,7 @@ _CHAT_MARKUP = re.compile(
 )
 _URL = re.compile(r"\b(?:https?://|www\.)[^\s<>]+", re.IGNORECASE)
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+\.[\w.-]+\b")
-_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]{2,40}:(?!\w)")
+_SHORTCODE = re.compile(r":[a-z0-9_+-]{2,40}:(?!\w)")
 MERGE_FIELD = re.compile(
     r"\{\{\s*[\w. -]{1,40}\s*\}\}|\{\s*[A-Za-z_][\w. -]{0,40}\s*\}|\[\s*(?:first|last|company|your)"
     r"[\w ]{0,30}\]|%[A-Z_]{3,30}%",
@@ -24,7 +24,12 @@ MERGE_FIELD = re.compile(
 )
 _MARKDOWN = re.compile(r"[*_~`>]+")
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
-_ABBREVIATION = re.compile(r"\b(?:dr|mr|ms|mrs|prof|sr|jr|st|vs|etc|approx|e\.g|i\.e)\.", re.I)
+# Written without a leading \b or IGNORECASE so the regex engine can skip ahead by first
+# character; the word boundary is checked on each (rare) match instead.
+_ABBREVIATION = re.compile(
+    r"(?:[Dd]r|[Mm]rs?|[Mm]s|[Pp]rof|[SsJj]r|[Ss]t|vs|etc|approx|e\.g|i\.e)\."
+)
+_MARKDOWN_CHARS = frozenset("*_~`>")
 # One character for one: curly quotes and non-breaking spaces read as plain ones.
 _SAME_WIDTH = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u2009": " "})
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
@@ -42,6 +47,20 @@ SIGN_OFF = re.compile(
     r"you soon|looking forward to hearing from you soon|yours|-|–|—)\b[^\n]{0,40}$",
     re.IGNORECASE,
 )
+
+
+def _starts_a_word(match: re.Match[str]) -> bool:
+    start = match.start()
+    return start == 0 or not match.string[start - 1].isalnum()
+
+
+def _blank_if_word_start(match: re.Match[str]) -> str:
+    return " " * len(match.group(0)) if _starts_a_word(match) else match.group(0)
+
+
+def _drop_abbreviation_stops(match: re.Match[str]) -> str:
+    word = match.group(0)
+    return word.replace(".", " ") if _starts_a_word(match) else word
 
 
 def may_have_merge_fields(text: str) -> bool:
@@ -65,10 +84,11 @@ def mask(text: str) -> str:
     if may_have_merge_fields(masked):
         masked = MERGE_FIELD.sub(blank, masked)
     if ":" in masked:
-        masked = _SHORTCODE.sub(blank, masked)
-    masked = _MARKDOWN.sub(blank, masked)
+        masked = _SHORTCODE.sub(_blank_if_word_start, masked)
+    if not _MARKDOWN_CHARS.isdisjoint(masked):
+        masked = _MARKDOWN.sub(blank, masked)
     if "." in masked:
-        masked = _ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), masked)
+        masked = _ABBREVIATION.sub(_drop_abbreviation_stops, masked)
     return masked.translate(_SAME_WIDTH)
 
 
