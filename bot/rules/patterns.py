@@ -20,11 +20,6 @@ from bot.principles import load_data
 _ESCAPE = re.compile(r"\\[A-Za-z]")
 
 
-def compile_pattern(pattern: str) -> re.Pattern[str]:
-    # `[A-Z]` is written in the data to mean a capital letter, even under IGNORECASE.
-    return re.compile(pattern.replace("[A-Z]", "(?-i:[A-Z])"), re.IGNORECASE | re.MULTILINE)
-
-
 def lower_same_length(text: str) -> str:
     """Lower-case without moving offsets (a few characters grow when lower-cased)."""
     lowered = text.lower()
