@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from bot.models import Finding, Kind, Status
-from bot.rules.patterns import PatternRule, RuleBook
+from bot.rules.patterns import KNOWN_EACH_OTHER, PatternRule, RuleBook
 from bot.rules.text import MERGE_FIELD, Draft, Sentence
 
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|me|my|mine)\b", re.I)
@@ -69,7 +69,9 @@ def pattern_findings(draft: Draft, book: RuleBook, principle_id: str, outcome: O
     """Run a principle's pattern rules in one scan; no overlapping duplicates."""
     matcher = book.for_principle(principle_id)
     taken: list[tuple[int, int]] = []
-    for match in matcher.finditer(draft.masked, draft.lower):
+    # In text order, so the earliest of two overlapping matches wins whichever engine found it.
+    matches = sorted(matcher.finditer(draft.masked, draft.lower), key=lambda m: m.start())
+    for match in matches:
         if match.end() <= match.start():
             continue
         if any(match.start() < e and s < match.end() for s, e in taken):
@@ -99,7 +101,8 @@ def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
 
 
 def detect_kind(draft: Draft, book: RuleBook) -> Kind:
-    return "reconnect" if draft_signal(draft, book, "known_each_other") else "cold"
+    known = any(draft_signal(draft, book, name) for name in KNOWN_EACH_OTHER)
+    return "reconnect" if known else "cold"
 
 
 def check_about_them(draft: Draft, book: RuleBook) -> Outcome:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.models import Finding, PrincipleResult, Review, Status
 from bot.principles import load_principles
 from bot.rules import detectors
-from bot.rules.patterns import load_rulebook
+from bot.rules.patterns import RuleBook, load_rulebook
 from bot.rules.scoring import score_for, verdict_for
 from bot.rules.suggest import suggest_questions
 from bot.rules.text import Draft
@@ -18,7 +18,7 @@ def review_with_rules(text: str) -> Review:
     return review_text(text, MAX_DRAFT_CHARS)
 
 
-def review_text(text: str, max_chars: int | None) -> Review:
+def review_text(text: str, max_chars: int | None, book: RuleBook | None = None) -> Review:
     """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth)."""
     notes: list[str] = []
     if max_chars is not None and len(text) > max_chars:
@@ -28,7 +28,7 @@ def review_text(text: str, max_chars: int | None) -> Review:
         )
         text = text[:max_chars]
     draft = Draft(text)
-    book = load_rulebook()
+    book = book or load_rulebook()
     kind = detectors.detect_kind(draft, book)
     about = detectors.check_about_them(draft, book)
     pitch = detectors.check_pitch(draft, book)
