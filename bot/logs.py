@@ -25,7 +25,7 @@ OWN_LOGGERS = ("outreach", "bot", "adapters")
 # Libraries whose INFO lines say little and may carry URLs (response_url is a credential).
 QUIET_LOGGERS = (
     "alembic", "aiohttp.access", "httpx", "httpx2", "httpcore", "httpcore2", "openai",
-    "discord.gateway", "discord.client", "discord.http",
+    "discord.gateway", "discord.client", "discord.http", "apscheduler",
 )  # fmt: skip
 
 TOKEN_PATTERNS = re.compile(

@@ -1,10 +1,9 @@
 """Loads `rules.yaml` once and compiles it: pattern rules and signal lists.
 
 Speed matters (a review must take well under a millisecond). Each list of patterns is
-compiled into one RE2 regex (google-re2: a automaton that tries every alternative in a
+compiled into one RE2 regex (google-re2: an automaton that tries every alternative in a
 single pass over the text) run on the lower-cased text. The few patterns RE2 cannot run
-(lookarounds) go to Python's engine, where the patterns that start at a word boundary
-share one leading `(?<!\\w)` that rejects mid-word positions at once.
+(lookarounds) go to Python's engine, as one alternation.
 """
 
 from __future__ import annotations
@@ -51,7 +50,7 @@ class Matcher:
         self.capitals: list[str] = []
         lowered = {tag: [self._lower_pattern(p) for p in ps] for tag, ps in tagged.items()}
         fast = fast and _RE2 is not None
-        self.regexes: tuple[Any, ...] = (_compile_fast(lowered) if fast else ()) + _split_compile(
+        self.regexes: tuple[Any, ...] = (_compile_fast(lowered) if fast else ()) + _compile_slow(
             {tag: [p for p in ps if not (fast and _fits_re2(p))] for tag, ps in lowered.items()}
         )
         self._tag_groups = {
@@ -128,23 +127,14 @@ def _compile_fast(tagged: dict[str, list[str]]) -> tuple[Any, ...]:
     return (_RE2.compile("(?m)" + "|".join(groups)),) if groups else ()
 
 
-def _split_compile(tagged: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
-    """Patterns that start at a word boundary share one leading `(?<!\\w)`; the rest another."""
-    bounded: list[str] = []
-    free: list[str] = []
-    for index, patterns in enumerate(tagged.values()):
-        starts = [p[2:] for p in patterns if p.startswith("\\b")]
-        others = [p for p in patterns if not p.startswith("\\b")]
-        if starts:
-            bounded.append(f"(?P<t{index}>" + "|".join(f"(?:{p})" for p in starts) + ")")
-        if others:
-            free.append(f"(?P<t{index}>" + "|".join(f"(?:{p})" for p in others) + ")")
-    out = []
-    if bounded:
-        out.append(re.compile(r"(?<!\w)(?:" + "|".join(bounded) + ")", re.M))
-    if free:
-        out.append(re.compile("|".join(free), re.M))
-    return tuple(out)
+def _compile_slow(tagged: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
+    """One alternation on Python's engine, for what RE2 cannot run (or when RE2 is missing)."""
+    groups = [
+        f"(?P<t{index}>" + "|".join(f"(?:{p})" for p in patterns) + ")"
+        for index, patterns in enumerate(tagged.values())
+        if patterns
+    ]
+    return (re.compile("|".join(groups), re.M),) if groups else ()
 
 
 @dataclass(frozen=True)
