@@ -84,7 +84,8 @@ async def test_a_lasting_failure_ends_in_a_clear_message(
     async with SlackHarness() as slack:
         slack.api.fail("chat.postMessage", error, status=status, retry_after=0, times=1 + RETRIES)
         ts = await react(slack)
-        calls = await slack.api.wait_for("chat.postMessage", count=2 + RETRIES, timeout=3)
+        # Two retries with backoff and up to 1 s of jitter each: allow for the slowest case.
+        calls = await slack.api.wait_for("chat.postMessage", count=2 + RETRIES, timeout=10)
         assert len(thread_posts(slack, ts)) == 1 + RETRIES, "every retry was tried"
         [dm] = [c.params for c in calls if c.params["channel"] == "U0ALICE"]
         assert says in dm["text"] and "try again" in dm["text"]
