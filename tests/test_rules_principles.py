@@ -236,3 +236,39 @@ def test_how_are_you_is_a_pleasantry_but_how_are_you_balancing_is_a_question() -
         "Hi Jo, your Lisbon talk on pricing was sharp. How are you balancing seats and usage?"
     )
     assert status(real, "asks_questions") == "pass"
+
+
+def test_a_bare_follow_up_asks_nothing_about_them() -> None:
+    review = review_with_rules(
+        "Hi Jordan, following up on my email from last week. Did you get a chance to look at "
+        "it? Let me know if you have any questions.\n\nBest,\nMia"
+    )
+    assert status(review, "about_them") == "fail"
+    assert status(review, "asks_questions") == "fail"
+    assert review.verdict == "rewrite"
+
+
+def test_a_referral_opening_is_about_the_shared_contact_not_the_sender() -> None:
+    review = review_with_rules(
+        "Hi Mark, Anna Lopez suggested I reach out. She mentioned you led the migration from "
+        "Oracle to Postgres at Zalando. What would you do differently if you started again?"
+    )
+    assert status(review, "about_them") == "pass"
+    assert review.verdict == "send"
+
+
+def test_a_quoted_episode_is_a_detail_and_asking_how_they_would_do_it_is_a_question() -> None:
+    review = review_with_rules(
+        "Hey Chen, loved your podcast episode with Lenny on pricing experiments, especially the "
+        "bit about never testing price on existing customers. We're about to run our first test. "
+        "Open to a 20-minute call so I can ask how you'd set it up?"
+    )
+    for principle_id in ("specific", "clear_reason", "asks_questions"):
+        assert status(review, principle_id) == "pass", principle_id
+
+
+def test_congratulations_on_nothing_in_particular_are_not_a_detail() -> None:
+    review = review_with_rules("Hi Tom, congrats on the new role! Would love to connect.")
+    assert status(review, "specific") == "fail"
+    named = review_with_rules("Hi Tom, congrats on the Series B! Would love to connect.")
+    assert status(named, "specific") == "pass"

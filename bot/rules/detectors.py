@@ -113,20 +113,19 @@ def check_about_them(draft: Draft, book: RuleBook) -> Outcome:
         return outcome
     first = first_two[0]
     sig = book.signals
-    for sentence in first_two:
+    theirs = len(_SECOND_PERSON.findall(first.text))
+    # An introduction in the second sentence still leads, unless the first was about them.
+    for sentence in first_two if theirs == 0 else first_two[:1]:
         if sig["self_intro"].search(sentence.text):
             outcome.add(draft, rule, sentence.start, sentence.end)
             return outcome
     if sig["self_opening"].search(first.text.strip()):
         outcome.add(draft, rule, first.start, first.end)
         return outcome
-    clause = first.text
-    mine = len(_FIRST_PERSON.findall(clause))
-    if _IMPLIED_I.match(clause.strip()):
-        mine += 1
-    theirs = len(_SECOND_PERSON.findall(clause))
-    perceives = sig["perception"].search(clause.strip())
-    if mine > 0 and theirs == 0 and not perceives:
+    clause = first.text.strip()
+    mine = len(_FIRST_PERSON.findall(clause)) + (1 if _IMPLIED_I.match(clause) else 0)
+    about_them = sig["perception"].search(clause) or sig["referral"].search(clause)
+    if mine > 0 and theirs == 0 and not about_them:
         outcome.add(draft, rule, first.start, first.end)
     return outcome
 
