@@ -272,3 +272,32 @@ def test_congratulations_on_nothing_in_particular_are_not_a_detail() -> None:
     assert status(review, "specific") == "fail"
     named = review_with_rules("Hi Tom, congrats on the Series B! Would love to connect.")
     assert status(named, "specific") == "pass"
+
+
+def test_saw_you_are_hiring_so_i_reached_out_leads_with_the_sender() -> None:
+    review = review_with_rules(
+        "Hi Olu, I saw Paystack is hiring a platform engineer and thought I'd reach out. "
+        "Would you be open to referring me?"
+    )
+    assert status(review, "about_them") == "fail"
+    assert status(review, "clear_reason") == "pass"  # a referral is a clear ask
+
+
+def test_an_apology_followed_by_an_excuse_and_a_pitch() -> None:
+    review = review_with_rules(
+        "Hey Mei, sorry it's been so long! Crazy year. Anyway, we just launched our new "
+        "analytics product and I think it'd be perfect for your team. Want a demo?"
+    )
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "fail"  # the excuse undoes the apology
+    assert status(review, "about_them") == "fail"
+    assert status(review, "no_pitch") == "fail"
+
+
+def test_a_shared_memory_is_a_detail_and_not_about_the_sender() -> None:
+    review = review_with_rules(
+        "Yuki - it's been way too long, and that's my fault. I think about our late nights "
+        "shipping the checkout redesign all the time. I'd love to hear what you're building "
+        "at Mercari."
+    )
+    assert review.verdict == "send"

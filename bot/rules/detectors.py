@@ -91,11 +91,19 @@ def draft_signal(draft: Draft, book: RuleBook, name: str) -> re.Match[str] | Non
 def opening(draft: Draft, book: RuleBook) -> list[Sentence]:
     """The first substantive sentences after the greeting, pleasantries skipped."""
     body = list(draft.body)
-    skip = (book.signals["pleasantry"], book.signals["ownership"], book.signals["lapse"])
-    # Owning the gap is the right way to open a reconnect note, so it is skipped like a pleasantry.
-    while body and any(
-        s.search(body[0].text, draft.lower[body[0].start : body[0].end]) for s in skip
-    ):
+    # Sentences about the gap open a reconnect note; they are skipped like pleasantries and
+    # judged by the gap principle. An excuse ("Crazy year.") too, unless the sender speaks
+    # of themselves in it ("I haven't heard back" is about the sender).
+    skip = tuple(book.signals[n] for n in ("pleasantry", "ownership", "lapse"))
+    blame = book.signals["blame"]
+
+    def skippable(sentence: Sentence) -> bool:
+        lower = draft.lower[sentence.start : sentence.end]
+        if any(signal.search(sentence.text, lower) for signal in skip):
+            return True
+        return bool(blame.search(sentence.text, lower)) and not _FIRST_PERSON.search(lower)
+
+    while body and skippable(body[0]):
         body.pop(0)
     return body[:2]
 

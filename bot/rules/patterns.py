@@ -18,6 +18,8 @@ from bot.models import Severity
 from bot.principles import load_data
 
 _ESCAPE = re.compile(r"\\[A-Za-z]")
+# `[A-Z]` in the data means a capital letter (a name), even in a case-insensitive pattern.
+CAPITAL = "(?-i:[A-Z])"
 # RE2 has no lookaround; patterns that use one run on Python's engine.
 _LOOKAROUND = re.compile(r"\(\?<?[=!]")
 
@@ -40,42 +42,34 @@ class Matcher:
     """Lists of patterns compiled for speed; finds matches anywhere in a text.
 
     Each list has a tag; `tag_of(match)` tells which list a match came from, so several
-    rules share one scan of the text. Every pattern runs on the lower-cased text; a `[A-Z]`
-    in the data (a capital: a name) becomes a named group whose letter is checked against
-    the original text, so names cost no case-insensitive scan of their own.
+    rules share one scan of the text. Patterns run on the lower-cased text, except those
+    with a `[A-Z]` (a capital: a name), which run case-insensitively on the original text
+    with that one class kept case-sensitive.
     """
 
     def __init__(self, tagged: dict[str, list[str]], *, fast: bool = True) -> None:
         self.tags = list(tagged)
-        self.capitals: list[str] = []
-        lowered = {tag: [self._lower_pattern(p) for p in ps] for tag, ps in tagged.items()}
+        for patterns in tagged.values():
+            for pattern in patterns:
+                _check_lower_case(pattern)
         fast = fast and _RE2 is not None
-        self.regexes: tuple[Any, ...] = (_compile_fast(lowered) if fast else ()) + _compile_slow(
-            {tag: [p for p in ps if not (fast and _fits_re2(p))] for tag, ps in lowered.items()}
+        plain = {t: [p for p in ps if "[A-Z]" not in p] for t, ps in tagged.items()}
+        cased = {
+            t: [p.replace("[A-Z]", CAPITAL) for p in ps if "[A-Z]" in p] for t, ps in tagged.items()
+        }
+        # (regex, runs on the original text rather than the lower-cased one)
+        self.scans: tuple[tuple[Any, bool], ...] = tuple(
+            [(r, False) for r in _compile_all(plain, fast=fast, ignore_case=False)]
+            + [(r, True) for r in _compile_all(cased, fast=fast, ignore_case=True)]
         )
         self._tag_groups = {
-            id(regex): tuple(
-                (int(name[1:]), number)
-                for name, number in regex.groupindex.items()
-                if name.startswith("t")
-            )
-            for regex in self.regexes
-        }
-        self._capitals_in = {
-            id(regex): tuple(regex.groupindex[n] for n in self.capitals if n in regex.groupindex)
-            for regex in self.regexes
+            id(regex): tuple((int(name[1:]), number) for name, number in regex.groupindex.items())
+            for regex, _ in self.scans
         }
 
-    def _lower_pattern(self, pattern: str) -> str:
-        if any(ch.isupper() for ch in _ESCAPE.sub("", pattern.replace("[A-Z]", ""))):
-            raise ValueError(f"write patterns in lower case, [A-Z] for a capital: {pattern!r}")
-        parts = pattern.split("[A-Z]")
-        out = parts[0]
-        for part in parts[1:]:
-            name = f"c{len(self.capitals)}"
-            self.capitals.append(name)
-            out += f"(?P<{name}>[a-z]){part}"
-        return out
+    @property
+    def regexes(self) -> tuple[Any, ...]:
+        return tuple(regex for regex, _ in self.scans)
 
     def tag_of(self, match: re.Match[str]) -> str:
         """The tag whose list produced `match` (the one tag group that took part in it)."""
@@ -84,57 +78,48 @@ class Matcher:
                 return self.tags[tag_index]
         return self.tags[0]
 
-    def _scan(self, regex: Any, text: str, lowered: str) -> Iterator[re.Match[str]]:
-        capitals = self._capitals_in[id(regex)]
-        if not capitals:
-            yield from regex.finditer(lowered)
-            return
-        position = 0
-        while (found := regex.search(lowered, position)) is not None:
-            if all(found.start(n) < 0 or text[found.start(n)].isupper() for n in capitals):
-                yield found
-                position = max(found.end(), found.start() + 1)
-            else:
-                position = found.start() + 1
-
     def finditer(self, text: str, lower: str | None = None) -> Iterator[re.Match[str]]:
         lowered = lower_same_length(text) if lower is None else lower
-        for regex in self.regexes:
-            yield from self._scan(regex, text, lowered)
+        for regex, on_original in self.scans:
+            yield from regex.finditer(text if on_original else lowered)
 
     def search(self, text: str, lower: str | None = None) -> re.Match[str] | None:
         lowered = lower_same_length(text) if lower is None else lower
         best: re.Match[str] | None = None
-        for regex in self.regexes:
-            found = next(self._scan(regex, text, lowered), None)
+        for regex, on_original in self.scans:
+            found = regex.search(text if on_original else lowered)
             if found is not None and (best is None or found.start() < best.start()):
                 best = found
         return best
+
+
+def _check_lower_case(pattern: str) -> None:
+    if any(ch.isupper() for ch in _ESCAPE.sub("", pattern.replace("[A-Z]", ""))):
+        raise ValueError(f"write patterns in lower case, [A-Z] for a capital: {pattern!r}")
 
 
 def _fits_re2(pattern: str) -> bool:
     return not _LOOKAROUND.search(pattern)
 
 
-def _compile_fast(tagged: dict[str, list[str]]) -> tuple[Any, ...]:
-    """One RE2 regex (a DFA: all alternatives in one linear pass) for what RE2 can run."""
-    assert _RE2 is not None
-    groups = []
-    for index, patterns in enumerate(tagged.values()):
-        taken = [p for p in patterns if _fits_re2(p)]
-        if taken:
-            groups.append(f"(?P<t{index}>" + "|".join(f"(?:{p})" for p in taken) + ")")
-    return (_RE2.compile("(?m)" + "|".join(groups)),) if groups else ()
+def _compile_all(tagged: dict[str, list[str]], *, fast: bool, ignore_case: bool) -> list[Any]:
+    """RE2 for what it can run (one linear pass for the whole list), `re` for the rest."""
+    out: list[Any] = []
+    quick = {t: [p for p in ps if fast and _fits_re2(p)] for t, ps in tagged.items()}
+    slow = {t: [p for p in ps if not (fast and _fits_re2(p))] for t, ps in tagged.items()}
+    if body := _alternation(quick):
+        out.append(_RE2.compile(("(?i)" if ignore_case else "") + "(?m)" + body))
+    if body := _alternation(slow):
+        out.append(re.compile(body, re.M | (re.I if ignore_case else 0)))
+    return out
 
 
-def _compile_slow(tagged: dict[str, list[str]]) -> tuple[re.Pattern[str], ...]:
-    """One alternation on Python's engine, for what RE2 cannot run (or when RE2 is missing)."""
-    groups = [
+def _alternation(tagged: dict[str, list[str]]) -> str:
+    return "|".join(
         f"(?P<t{index}>" + "|".join(f"(?:{p})" for p in patterns) + ")"
         for index, patterns in enumerate(tagged.values())
         if patterns
-    ]
-    return (re.compile("|".join(groups), re.M),) if groups else ()
+    )
 
 
 @dataclass(frozen=True)
