@@ -29,17 +29,12 @@ import os
 import sys
 import tempfile
 import time
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from aiohttp import web
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from benchmarks._loadlib import (
     COMMAND_TYPE,
@@ -59,27 +54,12 @@ from benchmarks._loadlib import (
     slack_bot_env,
     start_slack_bot,
 )
+from tests.fakes.tips_env import fresh_schema
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RATE_LIMIT = 5
 OVER_LIMIT = 5
 CHANNEL = "C0GENERAL"
-
-
-@contextmanager
-def fresh_schema(base_url: str) -> Iterator[str]:
-    """A URL whose connections use a new schema, dropped on exit."""
-    schema = f"outreach_bench_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base_url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 class RoundRobinProxy:
@@ -326,7 +306,7 @@ def main() -> int:
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="outreach-replicas-"))
     before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    with fresh_schema(options.database_url) as url:
+    with fresh_schema(options.database_url, "outreach_bench") as url:
         result = asyncio.run(run(options, workdir, url))
     after = " ".join(f"{x:.2f}" for x in os.getloadavg())
     print(f"logs in {workdir}")

@@ -32,14 +32,21 @@ def postgres_url() -> Iterator[str]:
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         pytest.skip(PG_SKIP_REASON)
+    with fresh_schema(base, "outreach_test") as url:
+        yield url
+
+
+@contextmanager
+def fresh_schema(base_url: str, prefix: str) -> Iterator[str]:
+    """A PostgreSQL URL whose connections use a new schema, dropped on exit."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.engine import make_url
 
-    schema = f"outreach_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(base)
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base_url)
     with admin.begin() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(base_url).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:
