@@ -18,7 +18,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed
 
 run: $(VENV)/.installed
-	$(BIN)/outreach-review serve
+	@$(BIN)/outreach-review serve
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check bot adapters tests benchmarks
