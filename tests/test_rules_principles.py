@@ -301,3 +301,15 @@ def test_a_shared_memory_is_a_detail_and_not_about_the_sender() -> None:
         "at Mercari."
     )
     assert review.verdict == "send"
+
+
+def test_praising_them_is_not_self_praise_but_praising_your_product_is() -> None:
+    theirs = review_with_rules(
+        "Hi Jamie, I've been terrible at keeping in touch, and I'm sorry. I saw on Instagram "
+        "that you finished your first marathon in Chicago, which is amazing. How did the "
+        "training go with your knee?"
+    )
+    assert status(theirs, "no_pitch") == "pass"
+    assert status(theirs, "specific") == "pass"
+    ours = review_with_rules("Hi Jamie, our amazing app will revolutionize your training.")
+    assert status(ours, "no_pitch") == "fail"
