@@ -6,7 +6,7 @@ Adapters depend on these shapes only; implementations live in `bot.store`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.models import Review
@@ -88,12 +88,3 @@ class Rejected:
 
     reason: Literal["empty", "rate_limited", "invalid", "unavailable"]
     message: str
-
-
-@dataclass
-class ReviewContext:
-    platform: str = "cli"
-    workspace: str = ""
-    user: str = ""
-    request_id: str = ""
-    extra: dict[str, str] = field(default_factory=dict)

@@ -246,8 +246,3 @@ class ReviewService:
         if self.metrics is not None:
             self.metrics.store_up.set(1)
         return True, value
-
-
-def describe(review: Review) -> dict[str, Any]:
-    """Fields safe to log about a review (no draft text)."""
-    return {"verdict": review.verdict, "score": review.score, "source": review.source}
