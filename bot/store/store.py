@@ -7,7 +7,10 @@ Methods are synchronous and short; they raise on database failure and the caller
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime, timedelta
+import threading
+import time
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import Engine, Table, delete, text
 
@@ -24,6 +27,9 @@ FEEDBACK: Table = ReviewFeedback.__table__  # type: ignore[assignment]
 RATE_WINDOWS: Table = RateLimitWindow.__table__  # type: ignore[assignment]
 
 
+COUNTS_FLUSH_S = 5.0
+
+
 def _utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -31,6 +37,10 @@ def _utcnow() -> datetime:
 class Store(TipsStoreMixin):
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._lock = threading.Lock()
+        self._pending_reviews: Counter[tuple[date, str, str, str, str]] = Counter()
+        self._pending_violations: Counter[tuple[date, str, str, str]] = Counter()
+        self._last_flush = time.monotonic()
 
     @property
     def engine(self) -> Engine:
@@ -51,6 +61,10 @@ class Store(TipsStoreMixin):
             return False
 
     def close(self) -> None:
+        try:
+            self.flush_counts()
+        except Exception as exc:  # the database is gone: the last few seconds of counts too
+            log.warning("counts not saved at close", extra={"error": type(exc).__name__})
         self._engine.dispose()
 
     # --- events, feedback, counts (the service's `ServiceStore`) ---
@@ -87,37 +101,57 @@ class Store(TipsStoreMixin):
     def count_review(
         self, platform: str, workspace: str, review: Review, now: datetime | None = None
     ) -> None:
-        """Add one review to today's (UTC) counts: verdict, source and each violated principle."""
+        """Add one review to today's (UTC) counts: verdict, source and each violated principle.
+
+        Counts are kept in memory and written in one transaction every few seconds (and before
+        they are read, and at close): one write per review cost more CPU than the review.
+        """
         day = (now or _utcnow()).astimezone(UTC).date()
-        with self._engine.begin() as conn:
-            stmt = insert_for(conn, REVIEW_COUNTS).values(
-                day=day,
-                platform=platform,
-                workspace=workspace,
-                source=review.source,
-                verdict=review.verdict,
-                reviews=1,
-            )
-            conn.execute(
-                stmt.on_conflict_do_update(
-                    index_elements=["day", "platform", "workspace", "source", "verdict"],
-                    set_={"reviews": REVIEW_COUNTS.c.reviews + 1},
-                )
-            )
+        with self._lock:
+            self._pending_reviews[(day, platform, workspace, review.source, review.verdict)] += 1
             for principle_id in review.violations():
-                stmt = insert_for(conn, VIOLATION_COUNTS).values(
-                    day=day,
-                    platform=platform,
-                    workspace=workspace,
-                    principle_id=principle_id,
-                    violations=1,
-                )
-                conn.execute(
-                    stmt.on_conflict_do_update(
-                        index_elements=["day", "platform", "workspace", "principle_id"],
-                        set_={"violations": VIOLATION_COUNTS.c.violations + 1},
+                self._pending_violations[(day, platform, workspace, principle_id)] += 1
+            due = time.monotonic() - self._last_flush >= COUNTS_FLUSH_S
+        if due:
+            self.flush_counts()
+
+    def flush_counts(self) -> None:
+        """Write the pending counts; on failure they stay pending for the next flush."""
+        with self._lock:
+            reviews, self._pending_reviews = self._pending_reviews, Counter()
+            violations, self._pending_violations = self._pending_violations, Counter()
+            self._last_flush = time.monotonic()
+        if not reviews and not violations:
+            return
+        try:
+            with self._engine.begin() as conn:
+                for (day, platform, workspace, source, verdict), n in reviews.items():
+                    stmt = insert_for(conn, REVIEW_COUNTS).values(
+                        day=day, platform=platform, workspace=workspace, source=source,
+                        verdict=verdict, reviews=n,
+                    )  # fmt: skip
+                    conn.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=["day", "platform", "workspace", "source", "verdict"],
+                            set_={"reviews": REVIEW_COUNTS.c.reviews + n},
+                        )
                     )
-                )
+                for (day, platform, workspace, principle_id), n in violations.items():
+                    stmt = insert_for(conn, VIOLATION_COUNTS).values(
+                        day=day, platform=platform, workspace=workspace,
+                        principle_id=principle_id, violations=n,
+                    )  # fmt: skip
+                    conn.execute(
+                        stmt.on_conflict_do_update(
+                            index_elements=["day", "platform", "workspace", "principle_id"],
+                            set_={"violations": VIOLATION_COUNTS.c.violations + n},
+                        )
+                    )
+        except Exception:
+            with self._lock:
+                self._pending_reviews.update(reviews)
+                self._pending_violations.update(violations)
+            raise
 
     # --- rate limit shared by replicas ---
 

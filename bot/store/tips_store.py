@@ -49,6 +49,9 @@ def _delivery(row: Any) -> Delivery:
 class TipsStoreMixin:
     _engine: Engine
 
+    def flush_counts(self) -> None:  # the Store writes its buffered review counts here
+        """Write buffered counts before they are read (overridden by the Store)."""
+
     def get_subscription(self, platform: str, workspace: str, channel: str) -> Subscription | None:
         query = select(SUBS).where(
             SUBS.c.platform == platform, SUBS.c.workspace == workspace, SUBS.c.channel == channel
@@ -273,6 +276,7 @@ class TipsStoreMixin:
                 table.c.day <= last_day,
             ]
 
+        self.flush_counts()
         total_q = select(func.coalesce(func.sum(REVIEW_COUNTS.c.reviews), 0)).where(
             *scoped(REVIEW_COUNTS)
         )
