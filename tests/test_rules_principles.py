@@ -313,3 +313,20 @@ def test_praising_them_is_not_self_praise_but_praising_your_product_is() -> None
     assert status(theirs, "specific") == "pass"
     ours = review_with_rules("Hi Jamie, our amazing app will revolutionize your training.")
     assert status(ours, "no_pitch") == "fail"
+
+
+def test_it_has_been_a_minute_is_a_gap_to_own() -> None:
+    review = review_with_rules(
+        "Hey Jo, it's been a minute! How's the new studio in Leeds treating you?"
+    )
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "fail"
+
+
+def test_the_last_place_you_spoke_is_shared_history() -> None:
+    review = review_with_rules(
+        "Hi Ana, hope you've been well since we last spoke at the offsite in May! How did the "
+        "reorg land for your team?"
+    )
+    assert status(review, "specific") == "pass"
+    assert status(review, "owns_the_gap") == "fail"  # named, not owned
