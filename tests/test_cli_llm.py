@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAI, fail, ok
+from tests.test_cli import EVAL_RECORDS
 from tests.test_llm_grader import DRAFT, answer
 
 pytestmark = pytest.mark.asyncio
@@ -88,18 +89,7 @@ async def test_eval_through_the_model_prints_its_token_cost(
     fake: FakeOpenAI, tmp_path: Path
 ) -> None:
     fake.always(ok(answer(), prompt_tokens=300, completion_tokens=100))
-    record = {
-        "id": "x1",
-        "kind": "cold",
-        "text": DRAFT,
-        "leads_with_self": True,
-        "pitch": True,
-        "generic": True,
-        "no_question": True,
-        "no_reason": True,
-        "no_responsibility": None,
-        "verdict": "rewrite",
-    }
+    record = {**EVAL_RECORDS[0], "text": DRAFT}
     path = tmp_path / "labelled.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     code, out, err = await cli(fake, "eval", str(path), "--llm")

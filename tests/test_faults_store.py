@@ -20,7 +20,7 @@ from bot.app import ReconnectingStore
 from bot.store import Store, open_store
 from bot.tips import Ticker, load_library, run_scheduler
 from tests.fakes.slack_harness import SlackHarness
-from tests.fakes.tips_env import T0, RecordingPoster, tips_settings
+from tests.fakes.tips_env import T0, RecordingPoster, subscribe, tips_settings
 from tests.test_faults_slack import DRAFT, reaction
 
 RETRY_S = 0.1
@@ -111,16 +111,7 @@ async def test_a_tip_due_during_an_outage_is_posted_once_when_the_store_is_back(
     caplog.set_level(logging.INFO)
     outage = Outage(down=False)
     store = reconnecting(f"sqlite:///{tmp_path}/outreach.db", outage)
-    store.subscribe(
-        platform="console",
-        workspace="W1",
-        channel="C1",
-        weekday=0,
-        local_time="09:00",
-        timezone="UTC",
-        user="U1",
-        now=T0,
-    )
+    subscribe(store)
     poster = RecordingPoster()
     ticker = Ticker(store, load_library(), {"console": poster}, tips_settings())
     stop = asyncio.Event()

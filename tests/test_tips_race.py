@@ -17,7 +17,13 @@ from bot.ports import PostError, PostOk, PostResult, RenderedTip
 from bot.store import Store, open_store
 from bot.tips import Ticker, load_library
 from bot.tips.schedule import iso_period
-from tests.fakes.tips_env import T0, RecordingPoster, backend_url, race_worker, tips_settings
+from tests.fakes.tips_env import (
+    RecordingPoster,
+    backend_url,
+    race_worker,
+    subscribe,
+    tips_settings,
+)
 
 START = datetime(2026, 3, 1, 0, 30, tzinfo=UTC)  # spans the Berlin/US DST changes of March
 DAYS = 35
@@ -39,16 +45,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 def seed(url: str) -> Store:
     store = open_store(url)
     for channel, weekday, local_time, zone in CHANNELS:
-        store.subscribe(
-            platform="console",
-            workspace="W1",
-            channel=channel,
-            weekday=weekday,
-            local_time=local_time,
-            timezone=zone,
-            user="U1",
-            now=T0,
-        )
+        subscribe(store, channel, weekday=weekday, at=local_time, tz=zone)
     return store
 
 

@@ -15,8 +15,7 @@ from bot.ports import PostError, PostOk, PostResult, RenderedTip
 from bot.store import Store, open_store
 from bot.tips import Ticker, load_library
 from bot.tips.delivery import MAX_ATTEMPTS
-from bot.tips.records import Subscription
-from tests.fakes.tips_env import T0, RecordingPoster, backend_url, tips_settings
+from tests.fakes.tips_env import RecordingPoster, backend_url, subscribe, tips_settings
 
 LIBRARY = load_library()
 
@@ -27,21 +26,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
         opened = open_store(url)
         yield opened
         opened.close()
-
-
-def subscribe(
-    store: Store, channel: str = "C1", *, weekday: int = 0, at: str = "09:00", tz: str = "UTC"
-) -> Subscription:
-    return store.subscribe(
-        platform="console",
-        workspace="W1",
-        channel=channel,
-        weekday=weekday,
-        local_time=at,
-        timezone=tz,
-        user="U1",
-        now=T0,
-    )
 
 
 def utc(text: str) -> datetime:
@@ -96,16 +80,7 @@ async def test_never_posts_a_past_weeks_tip(store: Store) -> None:
 
 
 async def test_a_subscription_made_after_this_weeks_slot_starts_next_week(store: Store) -> None:
-    store.subscribe(
-        platform="console",
-        workspace="W1",
-        channel="C1",
-        weekday=0,
-        local_time="09:00",
-        timezone="UTC",
-        user="U1",
-        now=utc("2026-03-04T10:00"),  # Wednesday, after Monday's slot
-    )
+    subscribe(store, now=utc("2026-03-04T10:00"))  # Wednesday, after Monday's slot
     poster = RecordingPoster()
     ticker = Ticker(store, LIBRARY, {"console": poster}, tips_settings())
     await ticker.tick(utc("2026-03-04T10:01"))
@@ -205,16 +180,7 @@ async def test_unsubscribe_stops_posts_and_resubscribing_continues_the_rotation(
     assert store.unsubscribe("console", "W1", "C1") is True
     await tick_all(ticker, utc("2026-03-09T09:00"), utc("2026-03-23T09:00"), timedelta(days=7))
     assert len(poster.posts) == 1
-    store.subscribe(
-        platform="console",
-        workspace="W1",
-        channel="C1",
-        weekday=0,
-        local_time="09:00",
-        timezone="UTC",
-        user="U2",
-        now=utc("2026-03-24T00:00"),
-    )
+    subscribe(store, user="U2", now=utc("2026-03-24T00:00"))
     await ticker.tick(utc("2026-03-30T09:00"))
     assert [p.period for p in poster.posts] == ["2026-W10", "2026-W14"]
     assert poster.posts[0].tip_id != poster.posts[1].tip_id
@@ -235,16 +201,7 @@ async def test_channel_gone_deactivates_the_subscription(store: Store) -> None:
 
 async def test_only_platforms_with_a_poster_are_ticked(store: Store) -> None:
     subscribe(store, "C-console")
-    store.subscribe(
-        platform="slack",
-        workspace="T1",
-        channel="C-slack",
-        weekday=0,
-        local_time="09:00",
-        timezone="UTC",
-        user="U1",
-        now=T0,
-    )
+    subscribe(store, "C-slack", platform="slack")
     console = RecordingPoster()
     await Ticker(store, LIBRARY, {"console": console}, tips_settings()).tick(
         utc("2026-03-02T09:00")

@@ -26,6 +26,25 @@ PG_SKIP_REASON = (
 T0 = datetime(2026, 1, 1, tzinfo=UTC)  # subscriptions in tests are made at this instant
 
 
+def subscribe(
+    store: Any,
+    channel: str = "C1",
+    *,
+    platform: str = "console",
+    weekday: int = 0,
+    at: str = "09:00",
+    tz: str = "UTC",
+    user: str = "U1",
+    now: datetime = T0,
+) -> Any:
+    """Subscribe a test channel (workspace W1 or T1) with the store's own method."""
+    workspace = "T1" if platform == "slack" else "W1"
+    return store.subscribe(
+        platform=platform, workspace=workspace, channel=channel, weekday=weekday,
+        local_time=at, timezone=tz, user=user, now=now,
+    )  # fmt: skip
+
+
 @contextmanager
 def postgres_url() -> Iterator[str]:
     """A URL whose connections live in a fresh schema, dropped afterwards (parallel-safe)."""
