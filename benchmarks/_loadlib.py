@@ -204,6 +204,25 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def children(pid: int) -> list[int]:
+    """The live child processes of `pid` (e.g. `serve`'s worker processes)."""
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return found
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time of `pid` and its live children (spawned workers, not yet reaped)."""
+    total = cpu_seconds(pid)
+    for child in children(pid):
+        try:
+            total += cpu_seconds(child)
+        except FileNotFoundError:  # exited in between
+            pass
+    return total
+
+
 def clean_env(**values: str) -> dict[str, str]:
     """The parent's environment without any platform or model credential, plus `values`."""
     dropped = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "PORT", "HEALTH_PORT")

@@ -50,6 +50,7 @@ from benchmarks._loadlib import (
     signed,
     slack_bot_env,
     start_slack_bot,
+    tree_cpu_seconds,
 )
 
 SUSTAIN_P99_MS = 500.0
@@ -107,7 +108,7 @@ async def ramp(
                 if name not in ramping:
                     continue
                 prefix = f"{name}-{rate:g}"
-                cpu_before = cpu_seconds(pids[name])
+                cpu_before = cpu_seconds(pids[name]), tree_cpu_seconds(pids[name])
                 step = await run_step(
                     session,
                     name,
@@ -126,8 +127,11 @@ async def ramp(
                     ]
                 else:
                     await fake.call(session, "reset")
-                cpu = cpu_seconds(pids[name]) - cpu_before  # acks and, for the bot, reviews
+                # the serving process (acks; reviews too without workers), then with workers
+                cpu = cpu_seconds(pids[name]) - cpu_before[0]
                 step.extra["cpu_ms_per_request"] = cpu * 1000 / step.sent
+                cpu = tree_cpu_seconds(pids[name]) - cpu_before[1]
+                step.extra["total_cpu_ms_per_request"] = cpu * 1000 / step.sent
                 results.append(step)
                 print(row(step), flush=True)
                 if not step.sustained(SUSTAIN_P99_MS):
@@ -152,7 +156,7 @@ def request_maker(name: str, url: str, fake: FakeSlackProcess, prefix: str) -> A
 
 HEADER = (
     f"{'target':<6} {'rate':>5} {'sent':>5} {'achieved':>8} {'ack p50':>8} {'ack p99':>8} "
-    f"{'errors':>7} {'reviews':>8} {'review p99':>10} {'CPU/req':>8}"
+    f"{'errors':>7} {'reviews':>8} {'review p99':>10} {'CPU/req':>8} {'all CPU/req':>11}"
 )
 
 
@@ -164,7 +168,8 @@ def row(step: StepResult) -> str:
     return (
         f"{step.target:<6} {step.rate:>5g} {step.sent:>5} {step.achieved:>8.1f} "
         f"{step.p50:>5.1f} ms {step.p99:>5.1f} ms {errors:>7} {reviews:>8} {review:>10} "
-        f"{step.extra.get('cpu_ms_per_request', 0):>5.2f} ms"
+        f"{step.extra.get('cpu_ms_per_request', 0):>5.2f} ms "
+        f"{step.extra.get('total_cpu_ms_per_request', 0):>8.2f} ms"
     )
 
 
@@ -205,7 +210,7 @@ def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
-async def main(rates: list[float], seconds: float, json_path: Path | None) -> int:
+async def main(rates: list[float], seconds: float, json_path: Path | None, workers: int) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="outreach-load-"))
     fake = FakeSlackProcess(workdir / "fake.log")
     bot: BotProcess | None = None
@@ -214,7 +219,12 @@ async def main(rates: list[float], seconds: float, json_path: Path | None) -> in
     try:
         assert await fake.start(), "the fake Slack API did not start"
         bot_port, bare_port = _ports()
-        env = slack_bot_env(fake.api_url, bot_port, f"sqlite:///{workdir}/outreach.db")
+        env = slack_bot_env(
+            fake.api_url,
+            bot_port,
+            f"sqlite:///{workdir}/outreach.db",
+            OUTREACH_WORKERS=str(workers),
+        )
         bot = await start_slack_bot(env, bot_port, workdir / "bot.log")
         bare = BotProcess(
             [PYTHON, "-m", "benchmarks.load_slack", "--serve-bare"],
@@ -223,7 +233,10 @@ async def main(rates: list[float], seconds: float, json_path: Path | None) -> in
             workdir / "bare.log",
         )
         assert await bare.start(), "the bare bolt app did not start"
-        print(f"bot: {entry_name(bot)} (rules only, SQLite store); bare: slack-bolt AsyncApp")
+        print(
+            f"bot: {entry_name(bot)} (rules only, SQLite store, OUTREACH_WORKERS={workers}); "
+            "bare: slack-bolt AsyncApp"
+        )
         print(f"load average before: {before}; logs in {workdir}\n{HEADER}", flush=True)
         targets = {
             "bot": f"http://127.0.0.1:{bot_port}/slack/events",
@@ -238,6 +251,7 @@ async def main(rates: list[float], seconds: float, json_path: Path | None) -> in
         "load_after": loadavg(),
         "bot_exit_codes": codes,
         "bot_entry": entry_name(bot),
+        "workers": workers,
     }
     print_summary(summary)
     if json_path:
@@ -252,6 +266,7 @@ async def main(rates: list[float], seconds: float, json_path: Path | None) -> in
                 "errors": dict(s.errors),
                 "delivered": s.delivered,
                 "cpu_ms_per_request": s.extra.get("cpu_ms_per_request"),
+                "total_cpu_ms_per_request": s.extra.get("total_cpu_ms_per_request"),
                 "review_p99_ms": percentile(s.extra.get("review_ms", []), 99),
             }
             for s in results
@@ -319,7 +334,8 @@ async def serve_bare() -> None:
     web_app.add_routes([web.post("/slack/events", dispatch)])
     runner = web.AppRunner(web_app, access_log=None)
     await runner.setup()
-    await web.TCPSite(runner, "127.0.0.1", int(os.environ["PORT"])).start()
+    # the bot's listen backlog too, so both see the same kernel queue
+    await web.TCPSite(runner, "127.0.0.1", int(os.environ["PORT"]), backlog=1024).start()
     stop = asyncio.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
@@ -335,6 +351,12 @@ def parse() -> argparse.Namespace:
     parser.add_argument("--rates", default="25,50,100,200,250,300,400,800,1200,1600")
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="OUTREACH_WORKERS for the bot (0: reviews in-process)",
+    )
     parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
@@ -345,4 +367,4 @@ if __name__ == "__main__":
         asyncio.run(serve_bare())
         sys.exit(0)
     rate_list = [float(r) for r in options.rates.split(",")]
-    sys.exit(asyncio.run(main(rate_list, options.seconds, options.json)))
+    sys.exit(asyncio.run(main(rate_list, options.seconds, options.json, options.workers)))

@@ -102,8 +102,20 @@ class Metrics:
     # --- hooks called by the service, the grader and the posters ---
 
     def review_done(self, platform: str, review: Review, seconds: float) -> None:
-        self.reviews.labels(platform, review.source, review.verdict).inc()
+        self.count_review(platform, review.source, review.verdict, seconds)
+
+    def count_review(self, platform: str, source: str, verdict: str, seconds: float) -> None:
+        self.reviews.labels(platform, source, verdict).inc()
         self.review_latency.labels(platform).observe(seconds)
+
+    def review_started(self) -> None:
+        self.reviews_in_flight.inc()
+
+    def review_finished(self) -> None:
+        self.reviews_in_flight.dec()
+
+    def store_state(self, up: bool) -> None:
+        self.store_up.set(int(up))
 
     def review_rate_limited(self, platform: str) -> None:
         self.rate_limited.labels(platform).inc()

@@ -23,6 +23,7 @@ from bot.metrics import MeteredPoster, Metrics
 from bot.ports import Grader, TipPoster
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
+from bot.workers import WorkerPool
 
 if TYPE_CHECKING:
     from adapters.discord import OutreachBot
@@ -109,6 +110,7 @@ class Runtime:
         self.slack: SlackServer | None = None
         self.discord: OutreachBot | None = None
         self.health_server: HealthServer | None = None
+        self.workers: WorkerPool | None = None
         self._slack_client = slack_client
         self._stdin, self._stdout = stdin, stdout
         self._background_stop = asyncio.Event()
@@ -120,7 +122,7 @@ class Runtime:
 
     async def start(self) -> None:
         if hasattr(self.store, "connect"):  # migrations now; logs once if the store is down
-            self.metrics.store_up.set(int(await asyncio.to_thread(self.store.connect)))
+            self.metrics.store_state(await asyncio.to_thread(self.store.connect))
         posters = self._build_adapters()
         self._start_tips(posters)
         if self.slack is not None:
@@ -158,12 +160,15 @@ class Runtime:
             from adapters.slack import SlackServer, build_client
 
             http_mode = not self.settings.slack_app_token
+            if self.settings.outreach_workers > 0:
+                self.workers = self._start_workers()
             self.slack = SlackServer(
                 self.service,
                 self.settings,
                 client=self._slack_client or build_client(self.settings),
                 host=self.host,
                 routes=self.health.routes() if http_mode else (),
+                pool=self.workers,
             )
             posters["slack"] = self.slack.poster
             self.health.add_check("slack", self.slack.connected)
@@ -180,6 +185,18 @@ class Runtime:
 
             self.health.add_check("discord", discord_ready)
         return {name: MeteredPoster(poster, self.metrics) for name, poster in posters.items()}
+
+    def _start_workers(self) -> WorkerPool:
+        from adapters.slack.workers import worker_main
+
+        pool = WorkerPool(self.settings, self.settings.outreach_workers, worker_main, self.metrics)
+        pool.start()
+
+        async def workers_alive() -> bool:
+            return pool.alive()
+
+        self.health.add_check("workers", workers_alive)
+        return pool
 
     def _start_tips(self, posters: Mapping[str, TipPoster]) -> None:
         from bot.tips import Ticker, TipsCommands, load_library, run_scheduler
@@ -231,6 +248,11 @@ class Runtime:
         slack_stopping = (
             asyncio.create_task(self.slack.stop(grace=self.grace)) if self.slack else None
         )
+        workers_stopping = (
+            asyncio.create_task(self._stop_workers(slack_stopping, deadline))
+            if self.workers
+            else None
+        )
         unfinished = await self.service.drain(deadline - loop.time())
         if self.discord is not None:
             await settle_tasks(DISCORD_WORK_TASKS, deadline - loop.time())
@@ -246,11 +268,23 @@ class Runtime:
             await quietly(task, timeout=max(1.0, deadline - loop.time()))
         if slack_stopping is not None:
             await quietly(slack_stopping, timeout=max(1.0, deadline - loop.time()))
+        if workers_stopping is not None:
+            await quietly(workers_stopping, timeout=max(1.0, deadline - loop.time()) + 5)
         if self.health_server is not None:
             await self.health_server.stop()
         await self.service.aclose()
         await asyncio.to_thread(self.store.close)
         log.info("stopped")
+
+    async def _stop_workers(
+        self, slack_stopping: asyncio.Task[None] | None, deadline: float
+    ) -> None:
+        """Once Slack takes no more requests (so no more jobs), let the workers finish theirs."""
+        assert self.workers is not None
+        loop = asyncio.get_running_loop()
+        if slack_stopping is not None:
+            await asyncio.wait({slack_stopping}, timeout=max(0.1, deadline - loop.time()))
+        await self.workers.stop(grace=max(1.0, deadline - loop.time()))
 
 
 async def run_services(

@@ -106,7 +106,7 @@ class ReviewService:
     async def _review(self, text: str, platform: str, workspace: str) -> Review:
         started = time.perf_counter()
         if self.metrics is not None:
-            self.metrics.reviews_in_flight.inc()
+            self.metrics.review_started()
         try:
             rules_review = review_with_rules(text)
             if self.grader is not None:
@@ -115,7 +115,7 @@ class ReviewService:
                 review = replace(rules_review, fallback_reason="no_model")
         finally:
             if self.metrics is not None:
-                self.metrics.reviews_in_flight.dec()
+                self.metrics.review_finished()
         seconds = time.perf_counter() - started
         self._remember(review)
         if self.metrics is not None:
@@ -238,11 +238,11 @@ class ReviewService:
                 )
             self._store_ok = False
             if self.metrics is not None:
-                self.metrics.store_up.set(0)
+                self.metrics.store_state(False)
             return False, None
         if not self._store_ok:
             log.info("store reachable again", extra={"op": op})
         self._store_ok = True
         if self.metrics is not None:
-            self.metrics.store_up.set(1)
+            self.metrics.store_state(True)
         return True, value

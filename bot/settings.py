@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     slack_client_id: str | None = None
     slack_client_secret: str | None = None
     port: int = Field(default=3000, ge=0, le=65535)
+    # Worker processes for the slow half of Slack listeners (0: in the serving process).
+    outreach_workers: int = Field(default=0, ge=0, le=64)
 
     # --- Discord ---
     discord_token: str | None = None

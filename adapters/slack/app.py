@@ -30,6 +30,7 @@ from adapters.slack.oauth import (
 from adapters.slack.replies import tell_error
 from bot.service import ReviewService
 from bot.settings import Settings
+from bot.workers import Job, WorkerPool
 
 Payload = dict[str, Any]
 Work = Callable[[SlackDeps, Payload], Awaitable[None]]
@@ -79,16 +80,20 @@ def for_request(deps: SlackDeps, client: AsyncWebClient) -> SlackDeps:
     return deps if client.token == deps.client.token else replace(deps, client=client)
 
 
-def lazy(deps: SlackDeps, action: str, work: Work) -> Callable[..., Awaitable[None]]:
+async def perform(deps: SlackDeps, action: str, body: Payload) -> None:
     """Slow work after the ack: tracked for shutdown, failures reported, never raised."""
+    async with deps.inflight.track():
+        try:
+            await WORK[action](deps, body)
+        except Exception as error:
+            await report(deps, error, action, body)
+
+
+def lazy(deps: SlackDeps, action: str) -> Callable[..., Awaitable[None]]:
+    """A bolt lazy listener running `action` in this process."""
 
     async def run(body: Payload, client: AsyncWebClient) -> None:
-        scoped = for_request(deps, client)
-        async with deps.inflight.track():
-            try:
-                await work(scoped, body)
-            except Exception as error:
-                await report(scoped, error, action, body)
+        await perform(for_request(deps, client), action, body)
 
     run.__name__ = f"run_{action}"
     return run
@@ -98,11 +103,42 @@ async def _run_reaction(deps: SlackDeps, body: Payload) -> None:
     await reviews.run_reaction(deps, body.get("event") or {}, str(body.get("team_id") or ""))
 
 
+# The slow half of every listener, by name: run lazily here, or by a worker process.
+WORK: dict[str, Work] = {
+    "review_command": reviews.run_command,
+    "review_modal": reviews.run_modal,
+    "review_shortcut": reviews.run_shortcut,
+    "review_button": actions.run_button,
+    "tips_command": actions.run_tips,
+    "review_reaction": _run_reaction,
+}
+Acker = Callable[[AsyncAck, Payload], Awaitable[None]]
+
+
+def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, action: str) -> Payload:
+    """Listener arguments: ack now, then `action` as a lazy listener, or (with worker
+    processes) handed to a worker right after the ack, which keeps the ack path as cheap
+    as bolt's own (no per-request copy for a lazy listener)."""
+    if pool is None:
+        run_here = [lazy(deps, action)]
+        return {"ack": acker, "lazy": run_here} if acker else {"lazy": run_here}
+
+    async def ack_then_hand_off(ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
+        if acker is not None:
+            await acker(ack, body)
+        token = None if client.token == deps.client.token else client.token
+        pool.submit(Job(action, body, key=user_of(body) or "", token=token))
+
+    ack_then_hand_off.__name__ = f"hand_off_{action}"
+    return {"ack": ack_then_hand_off, "lazy": []}
+
+
 def build_app_with_deps(
     service: ReviewService,
     settings: Settings,
     client: AsyncWebClient | None = None,
     installations: SlackInstallations | None = None,
+    pool: WorkerPool | None = None,
 ) -> tuple[AsyncApp, SlackDeps]:
     client = client or build_client(settings)
     deps = SlackDeps.build(service, settings, client)
@@ -115,25 +151,25 @@ def build_app_with_deps(
         oauth_settings=build_oauth_settings(settings, installations) if installations else None,
     )
 
-    async def ack_review(ack: AsyncAck, command: Payload) -> None:
-        await ack(**reviews.command_ack(deps, command))
+    async def ack_review(ack: AsyncAck, body: Payload) -> None:
+        await ack(**reviews.command_ack(deps, body))
 
-    async def ack_modal(ack: AsyncAck, view: Payload) -> None:
-        await ack(**reviews.modal_ack(view))
+    async def ack_modal(ack: AsyncAck, body: Payload) -> None:
+        await ack(**reviews.modal_ack(body.get("view") or {}))
 
-    async def ack_only(ack: AsyncAck) -> None:
+    async def ack_only(ack: AsyncAck, body: Payload) -> None:
         await ack()
 
-    app.command(REVIEW_COMMAND)(
-        ack=ack_review, lazy=[lazy(deps, "review_command", reviews.run_command)]
-    )
-    app.view(MODAL_CALLBACK)(ack=ack_modal, lazy=[lazy(deps, "review_modal", reviews.run_modal)])
-    app.shortcut(SHORTCUT_CALLBACK)(
-        ack=ack_only, lazy=[lazy(deps, "review_shortcut", reviews.run_shortcut)]
-    )
-    app.action(BUTTONS)(ack=ack_only, lazy=[lazy(deps, "review_button", actions.run_button)])
-    app.command(TIPS_COMMAND)(ack=ack_only, lazy=[lazy(deps, "tips_command", actions.run_tips)])
-    app.event("reaction_added")(lazy(deps, "review_reaction", _run_reaction))
+    def listener(ack: Acker | None, action: str) -> Payload:
+        return handoff(deps, pool, ack, action)
+
+    app.command(REVIEW_COMMAND)(**listener(ack_review, "review_command"))
+    app.view(MODAL_CALLBACK)(**listener(ack_modal, "review_modal"))
+    app.shortcut(SHORTCUT_CALLBACK)(**listener(ack_only, "review_shortcut"))
+    app.action(BUTTONS)(**listener(ack_only, "review_button"))
+    app.command(TIPS_COMMAND)(**listener(ack_only, "tips_command"))
+    reaction = listener(None, "review_reaction")  # events are acked by bolt itself
+    app.event("reaction_added")(reaction.get("ack") or reaction["lazy"][0])
 
     @app.error
     async def on_error(error: Exception, body: Payload, client: AsyncWebClient) -> None:

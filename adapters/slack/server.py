@@ -21,11 +21,15 @@ from adapters.slack.oauth import SlackInstallations, oauth_enabled, oauth_routes
 from adapters.slack.poster import SlackTipPoster
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
+from bot.workers import WorkerPool
 
 log = logging.getLogger("outreach.slack")
 
 EVENTS_PATH = "/slack/events"
 SHUTDOWN_GRACE = 10.0
+# Pending connections the kernel queues for us (aiohttp's default is 128). Past it, new
+# connections are dropped and the client retries a second later: a 1 s ack under bursts.
+LISTEN_BACKLOG = 1024
 
 
 def check_settings(settings: Settings) -> None:
@@ -59,12 +63,15 @@ class SlackServer:
         host: str = "0.0.0.0",
         routes: Iterable[web.RouteDef] = (),
         installations: SlackInstallations | None = None,
+        pool: WorkerPool | None = None,
     ) -> None:
         check_settings(settings)
         self.settings = settings
         self._own_installations = installations is None
         self.installations = installations or open_installations(settings)
-        self.app, self.deps = build_app_with_deps(service, settings, client, self.installations)
+        self.app, self.deps = build_app_with_deps(
+            service, settings, client, self.installations, pool
+        )
         self.poster = SlackTipPoster(self.deps.client, self.installations)
         self.mode = "socket" if settings.slack_app_token else "http"
         self.host = host
@@ -91,7 +98,9 @@ class SlackServer:
             )
             self._runner = web.AppRunner(web_app, access_log=None)
             await self._runner.setup()
-            await web.TCPSite(self._runner, self.host, self.settings.port).start()
+            await web.TCPSite(
+                self._runner, self.host, self.settings.port, backlog=LISTEN_BACKLOG
+            ).start()
             self.port = int(self._runner.addresses[0][1])
         log.info("slack adapter started", extra={"mode": self.mode, "port": self.port})
 
