@@ -1,11 +1,15 @@
-"""Review work in worker processes, so one process's acks never wait behind reviews.
+"""Review work in worker processes, so the serving process's acks never wait behind reviews.
 
 `OUTREACH_WORKERS=N` (N > 0): the serving process acks and hands each job (a small,
 picklable `Job`) to one of N worker processes, which do the slow part (grading, store,
 posting the answer). A user's jobs always go to the same worker, so the buttons on a
 review find it in that worker's memory. Workers run at a lower CPU priority than the
-acking process, relay their metrics hooks to it (it owns `/metrics`), are restarted when
-they die, and finish their in-flight jobs at shutdown like the serving process does.
+serving process, relay their metrics to it (`bot.relay`), are restarted when they die,
+and finish the jobs they hold at shutdown.
+
+Each worker has its own pipes (jobs in, metrics out) with one reader and one writer, so
+no lock is shared: a worker killed at any moment cannot wedge the others, and its
+replacement reads the jobs still waiting in the same jobs pipe.
 
 Platform-agnostic: the composition root passes the platform's worker entry point.
 """
@@ -21,32 +25,22 @@ import threading
 import zlib
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from multiprocessing.queues import Queue
 from typing import Any
 
 from bot.metrics import Metrics
-from bot.ports import PostResult
+from bot.relay import apply_relayed
 from bot.settings import Settings
 
 log = logging.getLogger("outreach.workers")
 
 # Acks must win the CPU over reviews when both want it (nice 10 ≈ a tenth of the share).
-WORKER_NICENESS = 10
+WORKER_NICENESS = 19
 WATCH_EVERY_S = 1.0
-# The metrics hooks a worker may relay; anything else is dropped.
-RELAYED_HOOKS = frozenset(
-    {
-        "count_review",
-        "review_rate_limited",
-        "event_duplicate",
-        "model_call",
-        "tip_result",
-        "review_started",
-        "review_finished",
-        "store_state",
-    }
-)
+# Jobs one worker may hold before new reviews are refused with "busy, try again": about
+# 40 s of rules reviews, and a bound on the memory they take.
+MAX_BACKLOG = 20_000
 
 
 @dataclass(frozen=True)
@@ -60,86 +54,31 @@ class Job:
 
 
 Jobs = list[Job]
-Events = list[tuple[str, tuple[Any, ...]]]
-WorkerEntry = Callable[[Settings, int, "Queue[Jobs | None]", "Queue[Events]"], None]
-
-
-RELAY_EVERY_S = 0.25
-
-
-class RelayMetrics(Metrics):
-    """A worker's metrics: hook calls are batched and sent to the serving process (every
-    `RELAY_EVERY_S` while `relay_forever` runs), which counts them in its registry."""
-
-    def __init__(self, events: Queue[Events]) -> None:
-        super().__init__()
-        self._events = events
-        self._pending: Events = []
-
-    def _send(self, hook: str, *args: Any) -> None:
-        self._pending.append((hook, args))
-
-    def flush(self) -> None:
-        if not self._pending:
-            return
-        batch, self._pending = self._pending, []
-        try:
-            self._events.put_nowait(batch)
-        except (ValueError, OSError):  # closed at shutdown: lost counts, not an error
-            pass
-
-    async def relay_forever(self) -> None:
-        try:
-            while True:
-                await asyncio.sleep(RELAY_EVERY_S)
-                self.flush()
-        finally:
-            self.flush()
-
-    def count_review(self, platform: str, source: str, verdict: str, seconds: float) -> None:
-        self._send("count_review", platform, source, verdict, seconds)
-
-    def review_rate_limited(self, platform: str) -> None:
-        self._send("review_rate_limited", platform)
-
-    def event_duplicate(self, platform: str) -> None:
-        self._send("event_duplicate", platform)
-
-    def model_call(
-        self, outcome: str, prompt_tokens: int, completion_tokens: int, latency_s: float
-    ) -> None:
-        self._send("model_call", outcome, prompt_tokens, completion_tokens, latency_s)
-
-    def tip_result(self, platform: str, result: PostResult) -> None:
-        self._send("tip_result", platform, result)
-
-    def review_started(self) -> None:
-        self._send("review_started")
-
-    def review_finished(self) -> None:
-        self._send("review_finished")
-
-    def store_state(self, up: bool) -> None:
-        self._send("store_state", up)
-
-
-def apply_relayed(metrics: Metrics, hook: str, args: tuple[Any, ...]) -> None:
-    if hook in RELAYED_HOOKS:
-        getattr(metrics, hook)(*args)
+# (settings, worker index, jobs pipe to read, metrics pipe to write)
+WorkerEntry = Callable[[Settings, int, Connection, Connection], None]
 
 
 @dataclass
 class _Worker:
     index: int
-    jobs: Queue[Jobs | None]
+    jobs_in: Connection  # the worker's end; kept here too, for its replacement
+    jobs_out: Connection
+    outbox: queue.SimpleQueue[Jobs | None] = field(default_factory=queue.SimpleQueue)
     pending: Jobs = field(default_factory=list)
     process: BaseProcess | None = None
-    restarts: int = 0
+    events_in: Connection | None = None
+    sender: threading.Thread | None = None
+    submitted: int = 0
+    done: int = 0  # as relayed by the worker
+
+    @property
+    def backlog(self) -> int:
+        return self.submitted - self.done
 
 
 @dataclass
 class WorkerPool:
-    """N worker processes fed through one job queue each; see the module docstring."""
+    """N worker processes; see the module docstring."""
 
     settings: Settings
     count: int
@@ -147,38 +86,55 @@ class WorkerPool:
     metrics: Metrics
     _workers: list[_Worker] = field(default_factory=list)
     _stopping: bool = False
+    _flush_scheduled: bool = False
     _watcher: asyncio.Task[None] | None = None
     _relay: threading.Thread | None = None
+    _readers_changed: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
-        self._context = multiprocessing.get_context("spawn")  # no fork of a running loop
-        self._events: Queue[Events] = self._context.Queue()
-        self._flush_scheduled = False
+        self._context = multiprocessing.get_context("spawn")  # never fork a running loop
 
     def start(self) -> None:
-        self._workers = [_Worker(i, self._context.Queue()) for i in range(self.count)]
-        for worker in self._workers:
+        for index in range(self.count):
+            jobs_in, jobs_out = self._context.Pipe(duplex=False)
+            worker = _Worker(index, jobs_in, jobs_out)
+            worker.sender = threading.Thread(
+                target=_send_jobs, args=(worker,), name=f"worker-{index}-jobs", daemon=True
+            )
+            worker.sender.start()
+            self._workers.append(worker)
             self._spawn(worker)
-        self._relay = threading.Thread(
-            target=self._relay_events, name="worker-metrics", daemon=True
-        )
+        self._relay = threading.Thread(target=self._relay_metrics, name="worker-metrics")
+        self._relay.daemon = True
         self._relay.start()
         self._watcher = asyncio.create_task(self._watch(), name="worker-watch")
         log.info("workers started", extra={"workers": self.count})
 
     def _spawn(self, worker: _Worker) -> None:
+        events_in, events_out = self._context.Pipe(duplex=False)
         worker.process = self._context.Process(
             target=self.entry,
-            args=(self.settings, worker.index, worker.jobs, self._events),
+            args=(self.settings, worker.index, worker.jobs_in, events_out),
             name=f"outreach-worker-{worker.index}",
             daemon=True,
         )
         worker.process.start()
+        events_out.close()  # the worker's end: EOF here once it exits
+        worker.events_in = events_in
+        self._readers_changed.set()
+
+    def _worker_for(self, key: str) -> _Worker:
+        return self._workers[zlib.crc32(key.encode()) % len(self._workers)]
+
+    def has_room(self, key: str) -> bool:
+        """False when the worker for `key` already holds `MAX_BACKLOG` jobs."""
+        return self._worker_for(key).backlog < MAX_BACKLOG
 
     def submit(self, job: Job) -> None:
-        """Queue `job` for its worker; never blocks the event loop (the queue has no bound).
-        Jobs are sent once per loop iteration, in one batch per worker."""
-        worker = self._workers[zlib.crc32(job.key.encode()) % len(self._workers)]
+        """Queue `job` for its worker without blocking the event loop; jobs leave once per
+        loop iteration, one batch per worker, written by that worker's sender thread."""
+        worker = self._worker_for(job.key)
+        worker.submitted += 1
         worker.pending.append(job)
         if not self._flush_scheduled:
             self._flush_scheduled = True
@@ -189,7 +145,10 @@ class WorkerPool:
         for worker in self._workers:
             if worker.pending:
                 batch, worker.pending = worker.pending, []
-                worker.jobs.put_nowait(batch)
+                worker.outbox.put(batch)
+
+    def pids(self) -> list[int | None]:
+        return [w.process.pid if w.process else None for w in self._workers]
 
     def alive(self) -> bool:
         return bool(self._workers) and all(
@@ -197,30 +156,45 @@ class WorkerPool:
         )
 
     async def _watch(self) -> None:
-        """Restart a worker that died; its queue (and the jobs in it) waits for the new one."""
+        """Restart a worker that died; the jobs waiting in its pipe go to the new one."""
         while not self._stopping:
             await asyncio.sleep(WATCH_EVERY_S)
             for worker in self._workers:
                 process = worker.process
                 if self._stopping or process is None or process.is_alive():
                     continue
-                worker.restarts += 1
                 log.warning(
-                    "worker died; starting a new one",
+                    "worker died; starting a new one (the jobs it was running are lost)",
                     extra={"worker": worker.index, "exit_code": process.exitcode},
                 )
+                worker.done = worker.submitted  # unknown now: do not refuse for lost jobs
                 self._spawn(worker)
 
-    def _relay_events(self) -> None:
+    def _relay_metrics(self) -> None:
+        """Count what every worker relays, until the pool stops and all pipes are closed."""
+        readers: list[Connection] = []
         while True:
-            try:
-                batch = self._events.get()
-            except (EOFError, OSError, ValueError):
-                return
-            if not batch:  # the pool's own sentinel at stop
-                return
-            for hook, args in batch:
-                apply_relayed(self.metrics, hook, args)
+            if self._readers_changed.is_set():
+                self._readers_changed.clear()
+                readers = [w.events_in for w in self._workers if w.events_in is not None]
+            if not readers:
+                if self._stopping:
+                    return
+                self._readers_changed.wait(0.5)
+                continue
+            for reader in wait(readers, timeout=0.5):
+                assert isinstance(reader, Connection)
+                try:
+                    done = apply_relayed(self.metrics, reader.recv())
+                    for worker in self._workers:
+                        if worker.events_in is reader:
+                            worker.done += done
+                except (EOFError, OSError):  # that worker exited
+                    readers.remove(reader)
+                    reader.close()
+                    for worker in self._workers:
+                        if worker.events_in is reader:
+                            worker.events_in = None
 
     async def stop(self, grace: float) -> int:
         """No new jobs; each worker finishes what it holds for up to `grace` s. Returns how
@@ -230,37 +204,58 @@ class WorkerPool:
             self._watcher.cancel()
         self._flush()
         for worker in self._workers:
-            worker.jobs.put_nowait(None)
-        deadline = asyncio.get_running_loop().time() + grace
+            worker.outbox.put(None)  # after every job already submitted
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
         killed = 0
         for worker in self._workers:
             process = worker.process
             if process is None:
                 continue
-            left = max(0.1, deadline - asyncio.get_running_loop().time())
-            await asyncio.to_thread(process.join, left)
+            await asyncio.to_thread(process.join, max(0.1, deadline - loop.time()))
             if process.is_alive():
                 killed += 1
                 process.kill()
                 await asyncio.to_thread(process.join, 5)
-        self._events.put([])
         if self._relay is not None:
             await asyncio.to_thread(self._relay.join, 5)
+        for worker in self._workers:
+            worker.jobs_in.close()
+            worker.jobs_out.close()
         if killed:
             log.warning("workers cut short at shutdown", extra={"killed": killed})
         return killed
 
 
+def _send_jobs(worker: _Worker) -> None:
+    """The writer of one worker's jobs pipe (a blocking write never reaches the event loop)."""
+    while True:
+        batch = worker.outbox.get()
+        try:
+            worker.jobs_out.send(batch)
+        except (OSError, ValueError):
+            return
+        if batch is None:
+            return
+
+
 # ---- inside a worker process -----------------------------------------------------------------
 def lower_priority() -> None:
+    """Linux's idle class when it has one (the CPU a worker gets is what acks leave),
+    else a high niceness."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+        return
+    except (AttributeError, OSError):  # not Linux, or not permitted
+        pass
     try:
         os.nice(WORKER_NICENESS)
-    except OSError:  # not permitted here: run at the same priority
+    except OSError:  # not permitted either: the same priority as the serving process
         pass
 
 
 async def serve_jobs(
-    jobs: Queue[Jobs | None], handle: Callable[[Job], Coroutine[Any, Any, None]], grace: float
+    jobs: Connection, handle: Callable[[Job], Coroutine[Any, Any, None]], grace: float
 ) -> None:
     """Run each job as its own task (model calls overlap) until the stop sentinel, then
     let the tasks finish for up to `grace` seconds."""
@@ -279,13 +274,14 @@ async def serve_jobs(
             log.warning("worker jobs cut short at shutdown", extra={"unfinished": len(unfinished)})
 
 
-def _next_batch(jobs: Queue[Jobs | None]) -> Jobs | None:
+def _next_batch(jobs: Connection) -> Jobs | None:
     parent = multiprocessing.parent_process()
     while True:
         try:
-            return jobs.get(timeout=1.0)
-        except queue.Empty:
-            if parent is not None and not parent.is_alive():  # the serving process is gone
-                return None
+            if jobs.poll(1.0):
+                batch: Jobs | None = jobs.recv()
+                return batch
         except (EOFError, OSError):
+            return None
+        if parent is not None and not parent.is_alive():  # the serving process is gone
             return None

@@ -10,7 +10,14 @@ from adapters.slack import SlackTipPoster, build_client
 from bot.ports import PostError, PostOk, RenderedTip, TipsReply
 from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_harness import MemoryStore, SlackHarness, StubGrader, StubTips
+from tests.fakes.slack_harness import (
+    MemoryStore,
+    SlackHarness,
+    StubGrader,
+    StubTips,
+    click,
+    review_id_of,
+)
 
 DRAFT = "Hi Priya, SECRETWORD is our stealth launch and I'd love a demo slot."
 TIP = RenderedTip(
@@ -30,38 +37,13 @@ async def private_review(slack: SlackHarness, response: str = "r1") -> dict[str,
     return posted
 
 
-def click(slack: SlackHarness, action_id: str, value: str, response: str) -> dict[str, Any]:
-    return {
-        "type": "block_actions",
-        "team": {"id": "T0TEAM"},
-        "user": {"id": "U0ALICE"},
-        "api_app_id": "A0APP",
-        "token": "legacy",
-        "trigger_id": "1.2.trig",
-        "channel": {"id": "C0GENERAL", "name": "general"},
-        "container": {"type": "message", "channel_id": "C0GENERAL", "is_ephemeral": True},
-        "response_url": slack.api.response_url(response),
-        "actions": [
-            {
-                "type": "button",
-                "action_id": action_id,
-                "value": value,
-                "block_id": "review_actions",
-                "action_ts": "1.1",
-            }
-        ],
-    }
-
-
-def review_id_of(posted: dict[str, Any]) -> str:
-    return str(posted["blocks"][-1]["elements"][0]["value"])
-
-
 async def test_share_posts_the_review_not_the_draft_attributed_to_the_requester() -> None:
     async with SlackHarness(grader=StubGrader(rich=True)) as slack:
         posted = await private_review(slack)
         assert "SECRETWORD" in json.dumps(posted)
-        reply = await slack.interact(click(slack, "review_share", review_id_of(posted), "share"))
+        reply = await slack.interact(
+            click(slack.api, "review_share", review_id_of(posted), "share")
+        )
         assert reply.status == 200
         [share] = await slack.api.wait_for("chat.postMessage")
         assert share.params["channel"] == "C0GENERAL"
@@ -79,7 +61,7 @@ async def test_show_rewrite_only_when_there_is_one() -> None:
         posted = await private_review(slack)
         ids = [e["action_id"] for e in posted["blocks"][-1]["elements"]]
         assert "review_rewrite" in ids
-        await slack.interact(click(slack, "review_rewrite", review_id_of(posted), "rw"))
+        await slack.interact(click(slack.api, "review_rewrite", review_id_of(posted), "rw"))
         [shown] = await slack.api.wait_for_post("rw")
         assert shown["response_type"] == "ephemeral"
         rendered = json.dumps(shown["blocks"])
@@ -95,8 +77,8 @@ async def test_votes_are_recorded_without_draft_text_and_forgotten_reviews_expla
     async with SlackHarness(grader=StubGrader(rich=True), store=store) as slack:
         posted = await private_review(slack)
         review_id = review_id_of(posted)
-        await slack.interact(click(slack, "review_vote_up", review_id, "up"))
-        await slack.interact(click(slack, "review_vote_down", review_id, "down"))
+        await slack.interact(click(slack.api, "review_vote_up", review_id, "up"))
+        await slack.interact(click(slack.api, "review_vote_down", review_id, "down"))
         await slack.api.wait_for_post("up")
         await slack.api.wait_for_post("down")
         assert [(f[0], f[1], f[3]) for f in store.feedback] == [
@@ -105,7 +87,7 @@ async def test_votes_are_recorded_without_draft_text_and_forgotten_reviews_expla
         ]
         assert "SECRETWORD" not in repr(store.feedback)
         assert set(store.feedback[0][2].values()) == {"warn"}
-        await slack.interact(click(slack, "review_share", "0000deadbeef", "gone"))
+        await slack.interact(click(slack.api, "review_share", "0000deadbeef", "gone"))
         [note] = await slack.api.wait_for_post("gone")
         assert "no longer have that review" in note["text"]
 

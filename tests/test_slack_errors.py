@@ -9,8 +9,8 @@ import logging
 import pytest
 
 from adapters.slack import reviews
-from tests.fakes.slack_harness import SlackHarness, StubGrader
-from tests.test_slack_actions import click, private_review, review_id_of
+from tests.fakes.slack_harness import SlackHarness, StubGrader, click, review_id_of
+from tests.test_slack_actions import private_review
 from tests.test_slack_reaction import DRAFT, reaction
 
 
@@ -21,7 +21,7 @@ def failure_lines(caplog: pytest.LogCaptureFixture, code: str) -> list[logging.L
 async def share_fails_with(slack: SlackHarness, error: str, **script: object) -> str:
     posted = await private_review(slack, response=f"review-{error}")
     slack.api.fail("chat.postMessage", error, **script)  # type: ignore[arg-type]
-    await slack.interact(click(slack, "review_share", review_id_of(posted), error))
+    await slack.interact(click(slack.api, "review_share", review_id_of(posted), error))
     [note] = await slack.api.wait_for_post(error, timeout=8)
     return str(note["text"])
 

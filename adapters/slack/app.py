@@ -6,6 +6,7 @@ in `reviews` or `actions`, run lazily and tracked so shutdown can wait for it.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -32,6 +33,7 @@ from bot.service import ReviewService
 from bot.settings import Settings
 from bot.workers import Job, WorkerPool
 
+log = logging.getLogger("outreach.slack")
 Payload = dict[str, Any]
 Work = Callable[[SlackDeps, Payload], Awaitable[None]]
 
@@ -113,6 +115,8 @@ WORK: dict[str, Work] = {
     "review_reaction": _run_reaction,
 }
 Acker = Callable[[AsyncAck, Payload], Awaitable[None]]
+SLASH_COMMANDS = frozenset({"review_command", "tips_command"})
+BUSY = "I have too many drafts to review right now. Please try again in a minute."
 
 
 def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, action: str) -> Payload:
@@ -124,10 +128,15 @@ def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, actio
         return {"ack": acker, "lazy": run_here} if acker else {"lazy": run_here}
 
     async def ack_then_hand_off(ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
+        key = user_of(body) or ""
+        if action in SLASH_COMMANDS and not pool.has_room(key):
+            log.warning("workers full; review refused", extra={"action": action})
+            await ack(text=BUSY)
+            return
         if acker is not None:
             await acker(ack, body)
         token = None if client.token == deps.client.token else client.token
-        pool.submit(Job(action, body, key=user_of(body) or "", token=token))
+        pool.submit(Job(action, body, key=key, token=token))
 
     ack_then_hand_off.__name__ = f"hand_off_{action}"
     return {"ack": ack_then_hand_off, "lazy": []}
@@ -147,7 +156,7 @@ def build_app_with_deps(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
         name="outreach-review",
-        process_before_response=False,
+        process_before_response=pool is not None,
         oauth_settings=build_oauth_settings(settings, installations) if installations else None,
     )
 

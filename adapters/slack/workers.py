@@ -11,7 +11,7 @@ import asyncio
 import logging
 import signal
 from dataclasses import replace
-from multiprocessing.queues import Queue
+from multiprocessing.connection import Connection
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
@@ -24,9 +24,10 @@ from adapters.slack.server import SHUTDOWN_GRACE
 from bot.app import ReconnectingStore, build_grader
 from bot.logs import configure_logging
 from bot.metrics import MeteredPoster
+from bot.relay import RelayMetrics
 from bot.service import ReviewService
 from bot.settings import Settings
-from bot.workers import Events, Job, Jobs, RelayMetrics, lower_priority, serve_jobs
+from bot.workers import Job, lower_priority, serve_jobs
 
 log = logging.getLogger("outreach.slack.worker")
 
@@ -37,8 +38,8 @@ WORKER_GRACE = SHUTDOWN_GRACE - 1.0
 def worker_main(
     settings: Settings,
     index: int,
-    jobs: Queue[Jobs | None],
-    events: Queue[Events],
+    jobs: Connection,
+    events: Connection,
 ) -> None:
     """Entry point of worker `index` (a spawned process)."""
     lower_priority()
@@ -51,8 +52,8 @@ def worker_main(
 async def run_worker(
     settings: Settings,
     index: int,
-    jobs: Queue[Jobs | None],
-    events: Queue[Events],
+    jobs: Connection,
+    events: Connection,
 ) -> None:
     from bot.tips import TipsCommands, load_library
 
@@ -76,7 +77,10 @@ async def run_worker(
         scoped = deps
         if job.token is not None:  # another workspace's token (OAuth)
             scoped = replace(deps, client=with_token(client, job.token))
-        await perform(scoped, job.kind, job.payload)
+        try:
+            await perform(scoped, job.kind, job.payload)
+        finally:
+            metrics.job_done()
 
     log.info("worker started", extra={"worker": index})
     relay = asyncio.create_task(metrics.relay_forever())

@@ -216,3 +216,31 @@ class SlackHarness:
         return await self.post(
             event_body(event, event_id=event_id), "application/json", headers=headers
         )
+
+
+def click(api: FakeSlackApi, action_id: str, value: str, response: str) -> Payload:
+    """A click by U0ALICE on a button of a review she was shown (in #general)."""
+    return {
+        "type": "block_actions",
+        "team": {"id": "T0TEAM"},
+        "user": {"id": "U0ALICE"},
+        "api_app_id": "A0APP",
+        "token": "legacy",
+        "trigger_id": "1.2.trig",
+        "channel": {"id": "C0GENERAL", "name": "general"},
+        "container": {"type": "message", "channel_id": "C0GENERAL", "is_ephemeral": True},
+        "response_url": api.response_url(response),
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "value": value,
+                "block_id": "review_actions",
+                "action_ts": "1.1",
+            }
+        ],
+    }
+
+
+def review_id_of(posted: Payload) -> str:
+    return str(posted["blocks"][-1]["elements"][0]["value"])

@@ -1,0 +1,163 @@
+"""`serve` with OUTREACH_WORKERS: the serving process acks and worker processes review.
+
+Real spawned workers, the real slack-bolt app, the fake Slack Web API on loopback. What a
+user sees must not change: the ack, the review at its response_url, working buttons, the
+counts on /metrics; and a worker that dies is replaced without losing the next review.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import signal
+import time
+from pathlib import Path
+
+import aiohttp
+import pytest
+
+from bot import workers
+from bot.metrics import Metrics
+from bot.relay import RelayMetrics, apply_relayed
+from tests.fakes.slack_api import command_body, interaction_body, sign
+from tests.fakes.slack_harness import click, review_id_of
+from tests.test_serve_slack import (
+    DRAFT,
+    SECRET,
+    fake_slack,
+    samples,
+    serving,
+    slack_settings,
+    slash,
+)
+
+WORKER_START_S = 30.0  # a spawned worker imports the whole bot before its first job
+
+
+async def reviews_counted(session: aiohttp.ClientSession, url: str, count: int) -> float:
+    """outreach_reviews_total on the serving process once it reaches `count` (relayed)."""
+    deadline = time.monotonic() + 10
+    total = 0.0
+    while time.monotonic() < deadline:
+        async with session.get(url + "/metrics") as response:
+            found = samples(await response.text())
+        total = sum(v for k, v in found.items() if k[0] == "outreach_reviews_total")
+        if total >= count:
+            return total
+        await asyncio.sleep(0.1)
+    return total
+
+
+async def test_workers_review_and_the_serving_process_counts(tmp_path: Path) -> None:
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path, outreach_workers=2)
+        async with serving(settings) as runtime, aiohttp.ClientSession() as session:
+            assert runtime.workers is not None
+            assert os.getpid() not in runtime.workers.pids()
+            started = time.monotonic()
+            assert await slash(session, runtime, api, DRAFT, "r1") == 200
+            assert time.monotonic() - started < 1.0, "the ack does not wait for a worker"
+            [posted] = await api.wait_for_post("r1", timeout=WORKER_START_S)
+            assert posted["blocks"][0]["type"] == "header"
+
+            # The button goes to the worker that holds the review (same user).
+            click_body = interaction_body(click(api, "review_share", review_id_of(posted), "share"))
+            headers = {
+                "Content-Type": "application/x-www-form-urlencoded",
+                **sign(SECRET, click_body),
+            }
+            assert runtime.slack is not None
+            async with session.post(
+                runtime.slack.events_url, data=click_body, headers=headers
+            ) as r:
+                assert r.status == 200
+            [note] = await api.wait_for_post("share", timeout=10)
+            assert "Shared in the channel" in note["text"]
+            [share] = await api.wait_for("chat.postMessage")
+            assert share.params["channel"] == "C0GENERAL"
+
+            assert await reviews_counted(session, runtime.health_url, 1) == 1
+            async with session.get(runtime.health_url + "/readyz") as ready:
+                body = await ready.json()
+            assert ready.status == 200 and body["checks"]["workers"] is True
+
+
+async def test_a_dead_worker_is_replaced_and_reviews_go_on(tmp_path: Path) -> None:
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path, outreach_workers=1)
+        async with serving(settings) as runtime, aiohttp.ClientSession() as session:
+            assert runtime.workers is not None
+            assert await slash(session, runtime, api, DRAFT, "r1") == 200
+            await api.wait_for_post("r1", timeout=WORKER_START_S)
+            [old] = runtime.workers.pids()
+            assert old is not None
+            os.kill(old, signal.SIGKILL)
+            # Sent while no worker is alive: it waits in the queue for the new one.
+            assert await slash(session, runtime, api, DRAFT, "r2") == 200
+            [posted] = await api.wait_for_post("r2", timeout=WORKER_START_S)
+            assert posted["blocks"][0]["type"] == "header"
+            assert runtime.workers.pids() != [old]
+            assert runtime.workers.alive()
+
+
+async def test_full_workers_refuse_politely_and_take_work_again_once_done(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workers, "MAX_BACKLOG", 1)
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path, outreach_workers=1)
+        async with serving(settings) as runtime, aiohttp.ClientSession() as session:
+            pool = runtime.workers
+            assert pool is not None
+            for name in ("r1", "r2"):  # each waits for the last to be reported done
+                assert await slash(session, runtime, api, DRAFT, name) == 200
+                await api.wait_for_post(name, timeout=WORKER_START_S)
+                deadline = time.monotonic() + 5
+                while not pool.has_room("U0ALICE") and time.monotonic() < deadline:
+                    await asyncio.sleep(0.05)
+            assert pool.has_room("U0ALICE"), "finished jobs are reported back"
+
+            monkeypatch.setattr(workers, "MAX_BACKLOG", 0)
+            body = command_body("/reviewoutreach", DRAFT, response_url=api.response_url("r3"))
+            headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
+            assert runtime.slack is not None
+            async with session.post(runtime.slack.events_url, data=body, headers=headers) as r:
+                assert r.status == 200
+                assert "too many drafts" in await r.text()
+            await asyncio.sleep(0.5)
+            assert api.posts_to("r3") == [], "a refused draft is not reviewed later"
+
+
+async def test_shutdown_lets_the_workers_finish_queued_reviews(tmp_path: Path) -> None:
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path, outreach_workers=1)
+        async with aiohttp.ClientSession() as session:
+            async with serving(settings) as runtime:
+                assert runtime.workers is not None
+                pool = runtime.workers
+                names = [f"r{i}" for i in range(5)]
+                for name in names:  # acked, then SIGTERM-like shutdown at once
+                    assert await slash(session, runtime, api, DRAFT, name) == 200
+            # `serving` has shut down: every acked review was still delivered.
+            for name in names:
+                assert len(api.posts_to(name)) == 1, name
+            assert not pool.alive()
+
+
+def test_relayed_metrics_count_in_the_serving_registry() -> None:
+    received, sent = multiprocessing.Pipe(duplex=False)
+    relay = RelayMetrics(sent)
+    relay.count_review("slack", "rules", "revise", 0.01)
+    relay.review_rate_limited("slack")
+    relay.store_state(False)
+    assert not received.poll(0), "hook calls wait for the next batch"
+    relay.flush()
+    batch = received.recv()
+    serving_metrics = Metrics()
+    apply_relayed(serving_metrics, [*batch, ("render", ())])  # other hooks are ignored
+    found = samples(serving_metrics.render().decode())
+    key = (("platform", "slack"), ("source", "rules"), ("verdict", "revise"))
+    assert found[("outreach_reviews_total", key)] == 1
+    assert found[("outreach_reviews_rate_limited_total", (("platform", "slack"),))] == 1
+    assert found[("outreach_store_up", ())] == 0
