@@ -28,6 +28,7 @@ from benchmarks._loadlib import (
     PYTHON,
     BotProcess,
     FakeSlackProcess,
+    children,
     command_body,
     free_port,
     new_session,
@@ -54,6 +55,17 @@ def memory(pid: int) -> tuple[float, float]:
     return values["VmRSS"], values["VmHWM"]
 
 
+def workers_rss(pid: int) -> float:
+    """Resident memory of `pid`'s child processes (`OUTREACH_WORKERS`), in MB."""
+    total = 0.0
+    for child in children(pid):
+        try:
+            total += memory(child)[0]
+        except FileNotFoundError:
+            pass
+    return total
+
+
 async def discord_batch(discord: FakeDiscord, first_user: int, count: int) -> list[str]:
     """Dispatch `count` slash commands at RATE a second; their interaction tokens."""
     tokens = []
@@ -74,7 +86,7 @@ def followups(discord: FakeDiscord) -> int:
 
 
 async def run(
-    batches: int, batch: int, slack_share: float, workdir: Path
+    batches: int, batch: int, slack_share: float, workdir: Path, workers: int
 ) -> list[tuple[str, float, float]]:
     fake_slack = FakeSlackProcess(workdir / "fake_slack.log")
     discord = FakeDiscord()
@@ -91,6 +103,7 @@ async def run(
             DISCORD_TOKEN="fake-discord-token",
             DISCORD_API_BASE=discord.api_base,
             DISCORD_GATEWAY_URL=discord.gateway_url,
+            OUTREACH_WORKERS=str(workers),
         )
         bot = BotProcess(SERVE, env, port, workdir / "serve.log")
         assert await bot.start(), f"serve did not start: see {workdir / 'serve.log'}"
@@ -129,7 +142,11 @@ async def run(
                 gc.collect()
                 await asyncio.sleep(1)
                 readings.append((f"after {(n + 1) * batch:,} reviews", *memory(bot.pid)))
-                print(f"{readings[-1][0]:>22}: RSS {readings[-1][1]:6.1f} MB", flush=True)
+                print(
+                    f"{readings[-1][0]:>22}: RSS {readings[-1][1]:6.1f} MB"
+                    + (f", workers {workers_rss(bot.pid):6.1f} MB" if workers else ""),
+                    flush=True,
+                )
     finally:
         if bot is not None:
             bot.stop()
@@ -145,10 +162,15 @@ def main() -> int:
     parser.add_argument(
         "--slack-share", type=float, default=0.5, help="part of each batch sent by Slack (0..1)"
     )
+    parser.add_argument(
+        "--workers", type=int, default=0, help="OUTREACH_WORKERS (their memory is shown apart)"
+    )
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="outreach-memory-"))
     before = " ".join(f"{x:.2f}" for x in os.getloadavg())
-    readings = asyncio.run(run(options.batches, options.batch, options.slack_share, workdir))
+    readings = asyncio.run(
+        run(options.batches, options.batch, options.slack_share, workdir, options.workers)
+    )
     print(f"\noutreach-review serve --slack --discord (rules only, SQLite); logs in {workdir}")
     for label, rss, peak in readings:
         print(f"{label:>22}: RSS {rss:6.1f} MB (peak {peak:6.1f} MB)")
