@@ -35,13 +35,11 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
-from aiohttp import web
 
 from benchmarks._loadlib import (
     COMMAND_TYPE,
     DRAFT,
     PYTHON,
-    SECRET,
     BotProcess,
     FakeSlackProcess,
     StepResult,
@@ -57,11 +55,8 @@ from benchmarks._loadlib import (
     start_slack_bot,
     tree_cpu_seconds,
 )
+from benchmarks._slack_verdict import SUSTAIN_P99_MS, print_summary, verdict
 
-SUSTAIN_P99_MS = 500.0
-KEEP_UP_REVIEW_P99_MS = 1000.0  # reviews keep up: no backlog building behind fast acks
-TARGET_RATIO = 0.70
-TARGET_P99_AT_100_MS = 300.0
 DELIVERY_TIMEOUT = 120.0
 
 
@@ -180,51 +175,6 @@ def row(step: StepResult) -> str:
     )
 
 
-def sustained_rate(results: list[StepResult], target: str) -> float:
-    rates = [s.rate for s in results if s.target == target and s.sustained(SUSTAIN_P99_MS)]
-    return max(rates, default=0.0)
-
-
-def bare_ceiling_bound(results: list[StepResult]) -> float:
-    """An upper bound on the bare app's ceiling when the generator could not reach it: one
-    asyncio process gets at most one core, so at most 1 s / its CPU per request."""
-    top = [s for s in results if s.target == "bare" and s.sustained(SUSTAIN_P99_MS)][-2:]
-    cpu_ms = min((s.extra.get("cpu_ms_per_request", 0.0) for s in top), default=0.0)
-    return 1000.0 / cpu_ms if cpu_ms else float("inf")
-
-
-def verdict(results: list[StepResult]) -> dict[str, Any]:
-    bot, bare = sustained_rate(results, "bot"), sustained_rate(results, "bare")
-    top = max((s.rate for s in results), default=0.0)
-    at_100 = next((s for s in results if s.target == "bot" and s.rate == 100), None)
-    reached = bare < top
-    # Not reached: compare with the most the bare app could possibly sustain (a lower bound).
-    bare_bound = bare if reached else max(bare, bare_ceiling_bound(results))
-    ratio = bot / bare_bound if bare_bound else 0.0
-    return {
-        "bot_sustained": bot,
-        "bare_sustained": bare,
-        "bare_bound": bare_bound,
-        "ratio": ratio,
-        "ratio_ok": ratio >= TARGET_RATIO,
-        "bot_p99_at_100_ms": at_100.p99 if at_100 else None,
-        "p99_at_100_ok": bool(at_100 and at_100.p99 < TARGET_P99_AT_100_MS),
-        "every_review_delivered": all(s.delivered == s.sent for s in results if s.target == "bot"),
-        "duplicate_posts": sum(s.extra.get("duplicates", 0) for s in results),
-        "bare_ceiling_reached": reached,
-        "bot_reviews_keep_up": max(
-            (
-                s.rate
-                for s in results
-                if s.target == "bot"
-                and s.delivered == s.sent
-                and percentile(s.extra.get("review_ms", []), 99) < KEEP_UP_REVIEW_P99_MS
-            ),
-            default=0.0,
-        ),
-    }
-
-
 def loadavg() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -248,7 +198,7 @@ async def main(
         )
         bot = await start_slack_bot(env, bot_port, workdir / "bot.log")
         bare = BotProcess(
-            [PYTHON, "-m", "benchmarks.load_slack", "--serve-bare"],
+            [PYTHON, "-m", "benchmarks.bare_bolt"],
             # bolt configured as the bot's own app is: with workers it answers right after
             # the ack instead of polling for it every 10 ms
             env | {"PORT": str(bare_port), "BARE_ANSWER_AFTER_ACK": str(int(workers > 0))},
@@ -299,80 +249,10 @@ async def main(
     return 0 if summary["every_review_delivered"] and not summary["duplicate_posts"] else 1
 
 
-def met(ok: bool) -> str:
-    return "met" if ok else "NOT met"
-
-
-def print_summary(summary: dict[str, Any]) -> None:
-    reached = summary["bare_ceiling_reached"]
-    bound = "" if reached else f" (its ceiling is at most {summary['bare_bound']:.0f}: one core)"
-    print(
-        f"\nsustained (p99 < {SUSTAIN_P99_MS:.0f} ms): bot {summary['bot_sustained']:g} req/s, "
-        f"bare bolt {'' if reached else '≥ '}{summary['bare_sustained']:g} req/s{bound}, "
-        f"ratio {'' if reached else '≥ '}{summary['ratio']:.0%} "
-        f"(target ≥ {TARGET_RATIO:.0%}: {met(summary['ratio_ok'])})"
-    )
-    print(
-        f"bot reviews keep up (every review delivered, review p99 < "
-        f"{KEEP_UP_REVIEW_P99_MS:.0f} ms) up to {summary['bot_reviews_keep_up']:g} req/s"
-    )
-    p99 = summary["bot_p99_at_100_ms"]
-    print(
-        f"bot ack p99 at 100 req/s: {'-' if p99 is None else f'{p99:.1f} ms'} "
-        f"(target < {TARGET_P99_AT_100_MS:.0f} ms: {met(summary['p99_at_100_ok'])})"
-    )
-    print(
-        f"every review delivered to its response_url: {summary['every_review_delivered']}; "
-        f"duplicate posts: {summary['duplicate_posts']}; "
-        f"bot exit codes: {summary['bot_exit_codes']}"
-    )
-    print(f"load average before: {summary['load_before']}, after: {summary['load_after']}")
-
-
 def _ports() -> tuple[int, int]:
     from benchmarks._loadlib import free_port
 
     return free_port(), free_port()
-
-
-# ---- the bare app: slack-bolt that only acks -------------------------------------------------
-async def serve_bare() -> None:
-    import signal
-
-    from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-    from slack_bolt.async_app import AsyncAck, AsyncApp
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    client = AsyncWebClient(
-        token=os.environ["SLACK_BOT_TOKEN"], base_url=os.environ["SLACK_API_URL"]
-    )
-    app = AsyncApp(
-        client=client,
-        signing_secret=SECRET,
-        process_before_response=os.environ.get("BARE_ANSWER_AFTER_ACK") == "1",
-    )
-
-    @app.command("/reviewoutreach")
-    async def ack_only(ack: AsyncAck) -> None:
-        await ack()
-
-    async def dispatch(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await app.async_dispatch(await to_bolt_request(request)))
-
-    web_app = web.Application()
-    web_app.add_routes([web.post("/slack/events", dispatch)])
-    runner = web.AppRunner(web_app, access_log=None)
-    await runner.setup()
-    # the bot's listen backlog too, so both see the same kernel queue
-    await web.TCPSite(runner, "127.0.0.1", int(os.environ["PORT"]), backlog=1024).start()
-    stop = asyncio.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        asyncio.get_running_loop().add_signal_handler(signum, stop.set)
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=1800)
-    except TimeoutError:
-        pass
-    await runner.cleanup()
 
 
 def parse() -> argparse.Namespace:
@@ -389,15 +269,11 @@ def parse() -> argparse.Namespace:
         default=2,
         help="OUTREACH_WORKERS for the bot (0: reviews in-process)",
     )
-    parser.add_argument("--serve-bare", action="store_true", help=argparse.SUPPRESS)
     return parser.parse_args()
 
 
 if __name__ == "__main__":
     options = parse()
-    if options.serve_bare:
-        asyncio.run(serve_bare())
-        sys.exit(0)
     rate_list = [float(r) for r in options.rates.split(",")]
     sys.exit(
         asyncio.run(

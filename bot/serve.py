@@ -13,13 +13,13 @@ import logging
 import signal
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import ReconnectingStore, build_grader
 from bot.health import Health, HealthServer
 from bot.lifecycle import exit_now, quietly, settle_tasks
 from bot.metrics import MeteredPoster, Metrics
+from bot.platforms import Platforms, choose_platforms
 from bot.ports import Grader, TipPoster
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
@@ -33,13 +33,6 @@ log = logging.getLogger("outreach.serve")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 SHUTDOWN_GRACE_S = 10.0
-NO_PLATFORM = (
-    "outreach-review: no chat platform is configured, so this is the console.\n"
-    "  Slack:   set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN "
-    "(Socket Mode); see docs/slack.md\n"
-    "  Discord: set DISCORD_TOKEN; see docs/discord.md\n"
-    "  Then run `outreach-review serve` again (in .env or the environment)."
-)
 # discord.py runs each interaction and event in a task with one of these names.
 DISCORD_WORK_TASKS = (
     "CommandTree-invoker",
@@ -47,33 +40,6 @@ DISCORD_WORK_TASKS = (
     "discord-ui-modal-dispatch-",
     "discord.py: on_raw_reaction_add",
 )
-
-
-@dataclass(frozen=True)
-class Platforms:
-    slack: bool
-    discord: bool
-    console: bool
-
-
-def choose_platforms(
-    settings: Settings, *, slack: bool, discord: bool, console: bool, err: TextIO | None = None
-) -> Platforms:
-    """The adapters to run: those asked for, else those with credentials, else the console.
-    Raises `SettingsError` naming the variable when a chosen platform lacks credentials."""
-    if not (slack or discord or console):
-        slack = bool(settings.slack_bot_token or settings.slack_client_id)  # token or OAuth
-        discord = bool(settings.discord_token)
-        if not (slack or discord):
-            print(NO_PLATFORM, file=err or sys.stderr)
-            console = True
-    if slack:
-        from adapters.slack.server import check_settings
-
-        check_settings(settings)
-    if discord and not settings.discord_token:
-        raise SettingsError("DISCORD_TOKEN is not set: see docs/discord.md for how to get one.")
-    return Platforms(slack, discord, console)
 
 
 class Runtime:
