@@ -166,7 +166,7 @@ async def run(options: argparse.Namespace, workdir: Path, database_url: str) -> 
     try:
         assert await fake.start(), "the fake Slack API did not start"
         ports = [free_port(), free_port()]
-        extra = {"OUTREACH_RATE_LIMIT": str(RATE_LIMIT)}
+        extra = {"OUTREACH_RATE_LIMIT": str(RATE_LIMIT), "OUTREACH_WORKERS": str(options.workers)}
         starting = [
             start_slack_bot(
                 slack_bot_env(fake.api_url, p, database_url, **extra),
@@ -303,6 +303,7 @@ def main() -> int:
     parser.add_argument("--rate", type=float, default=100.0)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--messages", type=int, default=100)
+    parser.add_argument("--workers", type=int, default=0, help="OUTREACH_WORKERS per replica")
     options = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="outreach-replicas-"))
     before = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -31,6 +31,7 @@ from tests.test_serve_slack import (
     slack_settings,
     slash,
 )
+from tests.test_slack_reaction import reaction
 
 WORKER_START_S = 30.0  # a spawned worker imports the whole bot before its first job
 
@@ -161,3 +162,29 @@ def test_relayed_metrics_count_in_the_serving_registry() -> None:
     assert found[("outreach_reviews_total", key)] == 1
     assert found[("outreach_reviews_rate_limited_total", (("platform", "slack"),))] == 1
     assert found[("outreach_store_up", ())] == 0
+
+
+async def test_a_worker_answers_with_the_workspace_token_it_was_handed(tmp_path: Path) -> None:
+    """Slack OAuth: bolt finds each workspace's token in the serving process; the worker
+    must reply with that token, not the default one."""
+    from adapters.slack.workers import run_worker
+    from bot.workers import Job
+
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path)
+        message = api.add_message("C0GENERAL", {"user": "U0BOB", "text": DRAFT})
+        event = reaction(message["ts"])
+        jobs_in, jobs_out = multiprocessing.Pipe(duplex=False)
+        events_in, events_out = multiprocessing.Pipe(duplex=False)
+        body = {"team_id": "T0OTHER", "event": event, "event_id": "Ev1"}
+        jobs_out.send([Job("review_reaction", body, key="U0ALICE", token="xoxb-other-team")])
+        jobs_out.send(None)  # then stop: the job still completes first
+        await asyncio.wait_for(run_worker(settings, 0, jobs_in, events_out), timeout=30)
+        [reply] = api.calls_to("chat.postMessage")
+        assert reply.token == "xoxb-other-team"
+        assert reply.params["thread_ts"] == message["ts"]
+        relayed = []
+        while events_in.poll(0):
+            relayed += events_in.recv()
+        hooks = [hook for hook, _ in relayed]
+        assert "count_review" in hooks and "job_done" in hooks
