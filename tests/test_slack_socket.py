@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
+
+import pytest
 
 from adapters.slack import SlackServer
+from adapters.slack.workers import worker_main
+from bot.metrics import Metrics
 from bot.service import ReviewService
 from bot.settings import Settings
+from bot.workers import WorkerPool
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
 
 
-async def test_socket_mode_acks_a_slash_command_and_reviews() -> None:
+@pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "worker"])
+async def test_socket_mode_acks_a_slash_command_and_reviews(workers: int, tmp_path: Path) -> None:
     api, socket = await FakeSlackApi().start(), await FakeSocketMode().start()
     api.socket_url = socket.url
     settings = Settings(
@@ -20,8 +27,12 @@ async def test_socket_mode_acks_a_slash_command_and_reviews() -> None:
         slack_signing_secret=None,
         slack_api_url=api.url,
         outreach_llm="off",
+        database_url=f"sqlite:///{tmp_path}/socket.db",
     )
-    server = SlackServer(ReviewService(settings), settings)
+    pool = WorkerPool(settings, workers, worker_main, Metrics()) if workers else None
+    if pool is not None:
+        pool.start()
+    server = SlackServer(ReviewService(settings), settings, pool=pool)
     try:
         await server.start()
         await socket.wait_connected()
@@ -44,9 +55,11 @@ async def test_socket_mode_acks_a_slash_command_and_reviews() -> None:
         ack = await socket.wait_ack(envelope)
         assert asyncio.get_running_loop().time() - started < 3
         assert "Reviewing" in ack["payload"]["text"]
-        [posted] = await api.wait_for_post("sock")
+        [posted] = await api.wait_for_post("sock", timeout=30)
         assert posted["blocks"][0]["type"] == "header"
     finally:
         await server.stop(grace=1)
+        if pool is not None:
+            await pool.stop(grace=5)
         await socket.close()
         await api.close()
