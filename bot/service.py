@@ -64,6 +64,7 @@ class ReviewService:
         tips: TipsCommands | None = None,
         recall_size: int = 2048,
         metrics: Metrics | None = None,
+        review_id_prefix: str = "",
         clock: Callable[[], datetime] = _utcnow,
     ) -> None:
         self.settings = settings
@@ -74,6 +75,8 @@ class ReviewService:
         self._clock = clock
         self._recent: OrderedDict[str, Review] = OrderedDict()
         self._recall_size = recall_size
+        # A worker process marks its reviews so their buttons are routed back to it.
+        self._review_id_prefix = review_id_prefix
         self._local_events: OrderedDict[str, float] = OrderedDict()
         self._local_limiter = MemoryRateLimiter()
         self._store_ok = True
@@ -117,6 +120,8 @@ class ReviewService:
             if self.metrics is not None:
                 self.metrics.review_finished()
         seconds = time.perf_counter() - started
+        if self._review_id_prefix:
+            review = replace(review, review_id=self._review_id_prefix + review.review_id)
         self._remember(review)
         if self.metrics is not None:
             self.metrics.review_done(platform, review, seconds)

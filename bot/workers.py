@@ -21,6 +21,7 @@ import logging
 import multiprocessing
 import os
 import queue
+import re
 import threading
 import zlib
 from collections.abc import Callable, Coroutine
@@ -49,11 +50,20 @@ class Job:
 
     kind: str
     payload: dict[str, Any]
-    key: str = ""  # routing: the same key always goes to the same worker
+    key: str = ""  # routing: a user id, or a review id made by a worker (see review_id_prefix)
     token: str | None = None  # a per-workspace token (Slack OAuth), when not the default
 
 
 Jobs = list[Job]
+WORKER_MARK = re.compile(r"^w(\d+)-")
+
+
+def review_id_prefix(index: int) -> str:
+    """What worker `index` puts before its review ids, so a job keyed by one (a button on
+    that review, whoever clicks it) goes back to the worker that remembers the review."""
+    return f"w{index}-"
+
+
 # (settings, worker index, jobs pipe to read, metrics pipe to write)
 WorkerEntry = Callable[[Settings, int, Connection, Connection], None]
 
@@ -124,6 +134,9 @@ class WorkerPool:
         self._readers_changed.set()
 
     def _worker_for(self, key: str) -> _Worker:
+        marked = WORKER_MARK.match(key)
+        if marked and int(marked.group(1)) < len(self._workers):
+            return self._workers[int(marked.group(1))]
         return self._workers[zlib.crc32(key.encode()) % len(self._workers)]
 
     def has_room(self, key: str) -> bool:

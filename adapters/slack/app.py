@@ -119,6 +119,13 @@ SLASH_COMMANDS = frozenset({"review_command", "tips_command"})
 BUSY = "I have too many drafts to review right now. Please try again in a minute."
 
 
+def routing_key(action: str, body: Payload) -> str:
+    """A button goes where its review is remembered; everything else by user."""
+    if action == "review_button":
+        return str((body.get("actions") or [{}])[0].get("value") or "")
+    return user_of(body) or ""
+
+
 def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, action: str) -> Payload:
     """Listener arguments: ack now, then `action` as a lazy listener, or (with worker
     processes) handed to a worker right after the ack, which keeps the ack path as cheap
@@ -128,7 +135,7 @@ def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, actio
         return {"ack": acker, "lazy": run_here} if acker else {"lazy": run_here}
 
     async def ack_then_hand_off(ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
-        key = user_of(body) or ""
+        key = routing_key(action, body)
         if action in SLASH_COMMANDS and not pool.has_room(key):
             log.warning("workers full; review refused", extra={"action": action})
             await ack(text=BUSY)

@@ -27,7 +27,7 @@ from bot.metrics import MeteredPoster
 from bot.relay import RelayMetrics
 from bot.service import ReviewService
 from bot.settings import Settings
-from bot.workers import Job, lower_priority, serve_jobs
+from bot.workers import Job, lower_priority, review_id_prefix, serve_jobs
 
 log = logging.getLogger("outreach.slack.worker")
 
@@ -61,7 +61,11 @@ async def run_worker(
     store = ReconnectingStore(settings.database_url)
     await asyncio.to_thread(store.connect)
     service = ReviewService(
-        settings, grader=build_grader(settings, metrics=metrics), store=store, metrics=metrics
+        settings,
+        grader=build_grader(settings, metrics=metrics),
+        store=store,
+        metrics=metrics,
+        review_id_prefix=review_id_prefix(index),
     )
     client = build_client(settings)
     installations = open_installations(settings)
