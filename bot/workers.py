@@ -19,12 +19,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
-import os
 import queue
 import re
 import threading
+import time
 import zlib
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -36,12 +36,11 @@ from bot.settings import Settings
 
 log = logging.getLogger("outreach.workers")
 
-# Acks must win the CPU over reviews when both want it (nice 10 ≈ a tenth of the share).
-WORKER_NICENESS = 19
 WATCH_EVERY_S = 1.0
 # Jobs one worker may hold before new reviews are refused with "busy, try again": about
 # 40 s of rules reviews, and a bound on the memory they take.
 MAX_BACKLOG = 20_000
+REFUSALS_LOG_EVERY_S = 10.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,8 @@ class WorkerPool:
     _watcher: asyncio.Task[None] | None = None
     _relay: threading.Thread | None = None
     _readers_changed: threading.Event = field(default_factory=threading.Event)
+    _refused: int = 0
+    _next_refusal_log: float = 0.0
 
     def __post_init__(self) -> None:
         self._context = multiprocessing.get_context("spawn")  # never fork a running loop
@@ -140,8 +141,19 @@ class WorkerPool:
         return self._workers[zlib.crc32(key.encode()) % len(self._workers)]
 
     def has_room(self, key: str) -> bool:
-        """False when the worker for `key` already holds `MAX_BACKLOG` jobs."""
-        return self._worker_for(key).backlog < MAX_BACKLOG
+        """False when the worker for `key` already holds `MAX_BACKLOG` jobs (logged at most
+        every `REFUSALS_LOG_EVERY_S`, with how many were refused)."""
+        if self._worker_for(key).backlog < MAX_BACKLOG:
+            return True
+        self._refused += 1
+        now = time.monotonic()
+        if now >= self._next_refusal_log:
+            log.warning(
+                "workers full; new reviews refused",
+                extra={"refused": self._refused, "max_backlog": MAX_BACKLOG},
+            )
+            self._refused, self._next_refusal_log = 0, now + REFUSALS_LOG_EVERY_S
+        return False
 
     def submit(self, job: Job) -> None:
         """Queue `job` for its worker without blocking the event loop; jobs leave once per
@@ -250,51 +262,3 @@ def _send_jobs(worker: _Worker) -> None:
             return
         if batch is None:
             return
-
-
-# ---- inside a worker process -----------------------------------------------------------------
-def lower_priority() -> None:
-    """Linux's idle class when it has one (the CPU a worker gets is what acks leave),
-    else a high niceness."""
-    try:
-        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
-        return
-    except (AttributeError, OSError):  # not Linux, or not permitted
-        pass
-    try:
-        os.nice(WORKER_NICENESS)
-    except OSError:  # not permitted either: the same priority as the serving process
-        pass
-
-
-async def serve_jobs(
-    jobs: Connection, handle: Callable[[Job], Coroutine[Any, Any, None]], grace: float
-) -> None:
-    """Run each job as its own task (model calls overlap) until the stop sentinel, then
-    let the tasks finish for up to `grace` seconds."""
-    tasks: set[asyncio.Task[None]] = set()
-    while True:
-        batch = await asyncio.to_thread(_next_batch, jobs)
-        if batch is None:
-            break
-        for job in batch:
-            task = asyncio.create_task(handle(job))
-            tasks.add(task)
-            task.add_done_callback(tasks.discard)
-    if tasks:
-        _, unfinished = await asyncio.wait(tasks, timeout=max(0.1, grace))
-        if unfinished:
-            log.warning("worker jobs cut short at shutdown", extra={"unfinished": len(unfinished)})
-
-
-def _next_batch(jobs: Connection) -> Jobs | None:
-    parent = multiprocessing.parent_process()
-    while True:
-        try:
-            if jobs.poll(1.0):
-                batch: Jobs | None = jobs.recv()
-                return batch
-        except (EOFError, OSError):
-            return None
-        if parent is not None and not parent.is_alive():  # the serving process is gone
-            return None

@@ -6,7 +6,6 @@ in `reviews` or `actions`, run lazily and tracked so shutdown can wait for it.
 
 from __future__ import annotations
 
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -33,7 +32,6 @@ from bot.service import ReviewService
 from bot.settings import Settings
 from bot.workers import Job, WorkerPool
 
-log = logging.getLogger("outreach.slack")
 Payload = dict[str, Any]
 Work = Callable[[SlackDeps, Payload], Awaitable[None]]
 
@@ -137,7 +135,6 @@ def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, actio
     async def ack_then_hand_off(ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
         key = routing_key(action, body)
         if action in SLASH_COMMANDS and not pool.has_room(key):
-            log.warning("workers full; review refused", extra={"action": action})
             await ack(text=BUSY)
             return
         if acker is not None:

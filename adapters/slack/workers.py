@@ -27,7 +27,8 @@ from bot.metrics import MeteredPoster
 from bot.relay import RelayMetrics
 from bot.service import ReviewService
 from bot.settings import Settings
-from bot.workers import Job, lower_priority, review_id_prefix, serve_jobs
+from bot.worker_loop import lower_priority, serve_jobs
+from bot.workers import Job, review_id_prefix
 
 log = logging.getLogger("outreach.slack.worker")
 
