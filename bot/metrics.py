@@ -53,6 +53,11 @@ class Metrics:
             ["platform"],
             registry=r,
         )
+        self.refused_busy = Counter(
+            "outreach_reviews_refused_busy",
+            "Reviews refused because a worker process already held its maximum backlog.",
+            registry=r,
+        )
         self.model_calls = Counter(
             "outreach_model_calls",
             "Model gradings, by outcome: ok, cache_hit, or the reason the rules took over.",
@@ -119,6 +124,9 @@ class Metrics:
 
     def review_rate_limited(self, platform: str) -> None:
         self.rate_limited.labels(platform).inc()
+
+    def review_refused_busy(self) -> None:
+        self.refused_busy.inc()
 
     def event_duplicate(self, platform: str) -> None:
         self.events_deduplicated.labels(platform).inc()

@@ -37,6 +37,8 @@ from bot.settings import Settings
 log = logging.getLogger("outreach.workers")
 
 WATCH_EVERY_S = 1.0
+CRASH_LOOP_S = 10.0
+MAX_RESTART_DELAY_S = 60.0
 # Jobs one worker may hold before new reviews are refused with "busy, try again": about
 # 40 s of rules reviews, and a bound on the memory they take.
 MAX_BACKLOG = 20_000
@@ -79,6 +81,9 @@ class _Worker:
     sender: threading.Thread | None = None
     submitted: int = 0
     done: int = 0  # as relayed by the worker
+    started_at: float = 0.0
+    quick_deaths: int = 0  # in a row, each within CRASH_LOOP_S of its start
+    restart_at: float = 0.0
 
     @property
     def backlog(self) -> int:
@@ -130,6 +135,7 @@ class WorkerPool:
             daemon=True,
         )
         worker.process.start()
+        worker.started_at = time.monotonic()
         events_out.close()  # the worker's end: EOF here once it exits
         worker.events_in = events_in
         self._readers_changed.set()
@@ -141,11 +147,15 @@ class WorkerPool:
         return self._workers[zlib.crc32(key.encode()) % len(self._workers)]
 
     def has_room(self, key: str) -> bool:
-        """False when the worker for `key` already holds `MAX_BACKLOG` jobs (logged at most
-        every `REFUSALS_LOG_EVERY_S`, with how many were refused)."""
-        if self._worker_for(key).backlog < MAX_BACKLOG:
+        """False when the worker for `key` already holds `MAX_BACKLOG` jobs."""
+        return self._worker_for(key).backlog < MAX_BACKLOG
+
+    def admit(self, key: str) -> bool:
+        """`has_room`, counting each refusal (logged at most every `REFUSALS_LOG_EVERY_S`)."""
+        if self.has_room(key):
             return True
         self._refused += 1
+        self.metrics.review_refused_busy()
         now = time.monotonic()
         if now >= self._next_refusal_log:
             log.warning(
@@ -188,10 +198,25 @@ class WorkerPool:
                 process = worker.process
                 if self._stopping or process is None or process.is_alive():
                     continue
-                log.warning(
-                    "worker died; starting a new one (the jobs it was running are lost)",
-                    extra={"worker": worker.index, "exit_code": process.exitcode},
-                )
+                now = time.monotonic()
+                if worker.restart_at == 0.0:  # just found dead
+                    quick = now - worker.started_at < CRASH_LOOP_S
+                    worker.quick_deaths = worker.quick_deaths + 1 if quick else 0
+                    # A worker that cannot even start (say, a broken install) is retried
+                    # less and less often, not every second.
+                    delay = min(MAX_RESTART_DELAY_S, 2.0**worker.quick_deaths - 1)
+                    worker.restart_at = now + delay
+                    log.warning(
+                        "worker died; starting a new one (the jobs it was running are lost)",
+                        extra={
+                            "worker": worker.index,
+                            "exit_code": process.exitcode,
+                            "restart_in_s": delay,
+                        },
+                    )
+                if now < worker.restart_at:
+                    continue
+                worker.restart_at = 0.0
                 worker.done = worker.submitted  # unknown now: do not refuse for lost jobs
                 self._spawn(worker)
 

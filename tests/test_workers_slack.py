@@ -8,11 +8,13 @@ counts on /metrics; and a worker that dies is replaced without losing the next r
 from __future__ import annotations
 
 import asyncio
+import logging
 import multiprocessing
 import os
 import signal
 import time
 import zlib
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import aiohttp
@@ -21,6 +23,7 @@ import pytest
 from bot import workers
 from bot.metrics import Metrics
 from bot.relay import RelayMetrics, apply_relayed
+from bot.settings import Settings
 from tests.fakes.slack_api import command_body, interaction_body, sign
 from tests.fakes.slack_harness import click, review_id_of
 from tests.test_serve_slack import (
@@ -134,6 +137,9 @@ async def test_full_workers_refuse_politely_and_take_work_again_once_done(
                 assert "too many drafts" in await r.text()
             await asyncio.sleep(0.5)
             assert api.posts_to("r3") == [], "a refused draft is not reviewed later"
+            async with session.get(runtime.health_url + "/metrics") as metrics:
+                found = samples(await metrics.text())
+            assert found[("outreach_reviews_refused_busy_total", ())] == 1
 
 
 async def test_shutdown_lets_the_workers_finish_queued_reviews(tmp_path: Path) -> None:
@@ -194,3 +200,26 @@ async def test_a_worker_answers_with_the_workspace_token_it_was_handed(tmp_path:
             relayed += events_in.recv()
         hooks = [hook for hook, _ in relayed]
         assert "count_review" in hooks and "job_done" in hooks
+
+
+def crash_at_start(settings: Settings, index: int, jobs: Connection, events: Connection) -> None:
+    """A worker entry that cannot start (e.g. a broken install)."""
+    raise SystemExit(3)
+
+
+async def test_a_worker_that_cannot_start_is_retried_less_and_less_often(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(workers, "WATCH_EVERY_S", 0.1)
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/crash.db", outreach_llm="off")
+    pool = workers.WorkerPool(settings, 1, crash_at_start, Metrics())
+    with caplog.at_level(logging.WARNING, logger="outreach.workers"):
+        pool.start()
+        deadline = time.monotonic() + 20
+        delays: list[float] = []
+        while len(delays) < 3 and time.monotonic() < deadline:
+            await asyncio.sleep(0.1)
+            delays = [r.restart_in_s for r in caplog.records if hasattr(r, "restart_in_s")]
+        await pool.stop(grace=1)
+    assert delays[:3] == [1.0, 3.0, 7.0]
+    assert {r.exit_code for r in caplog.records if hasattr(r, "exit_code")} == {3}

@@ -134,7 +134,7 @@ def handoff(deps: SlackDeps, pool: WorkerPool | None, acker: Acker | None, actio
 
     async def ack_then_hand_off(ack: AsyncAck, body: Payload, client: AsyncWebClient) -> None:
         key = routing_key(action, body)
-        if action in SLASH_COMMANDS and not pool.has_room(key):
+        if action in SLASH_COMMANDS and not pool.admit(key):
             await ack(text=BUSY)
             return
         if acker is not None:
