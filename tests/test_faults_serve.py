@@ -99,11 +99,29 @@ async def exit_code(proc: subprocess.Popen[bytes], timeout: float) -> int | None
     return proc.poll()
 
 
+def children(pid: int) -> list[int]:
+    return [
+        int(c)
+        for t in Path(f"/proc/{pid}/task").iterdir()
+        for c in (t / "children").read_text().split()
+    ]
+
+
+def gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("workers", ["0", "1"], ids=["in-process", "worker"])
 async def test_sigterm_mid_review_lets_the_review_finish_then_exits_0(
     slack_api: FakeSlackApi,
     openai: FakeOpenAI,
     spawn: list[subprocess.Popen[bytes]],
     tmp_path: Path,
+    workers: str,
 ) -> None:
     openai.always(Step(200, chat_completion(json.dumps(answer())), delay=MODEL_SECONDS))
     port = free_port()
@@ -116,18 +134,26 @@ async def test_sigterm_mid_review_lets_the_review_finish_then_exits_0(
         OPENAI_BASE_URL=openai.base_url,
         OUTREACH_LLM_MODEL="fake-model",
         OUTREACH_LLM_TIMEOUT="8",
+        OUTREACH_WORKERS=workers,
     )
     proc = await start_serve(spawn, env, port, tmp_path / "serve.log")
     assert await send_command(port, slack_api, "inflight") == 200
-    for _ in range(100):  # the model has the draft: the review is in flight
+    for _ in range(500):  # the model has the draft: the review is in flight
         if openai.requests:
             break
         await asyncio.sleep(0.02)
     assert openai.requests and slack_api.posts_to("inflight") == []
+    helpers = children(proc.pid)  # the workers (and multiprocessing's resource tracker)
+    assert len(helpers) >= int(workers)
     proc.send_signal(signal.SIGTERM)
     [posted] = await slack_api.wait_for_post("inflight", timeout=MODEL_SECONDS + 5)
     assert "Graded by the model" in json.dumps(posted["blocks"]), "finished, not cut short"
     assert await exit_code(proc, 12) == 0
+    for _ in range(50):
+        if all(gone(pid) for pid in helpers):
+            break
+        await asyncio.sleep(0.1)
+    assert all(gone(pid) for pid in helpers), "no worker outlives serve"
     with pytest.raises(aiohttp.ClientConnectionError):  # and no new work is taken
         await send_command(port, slack_api, "late")
 
