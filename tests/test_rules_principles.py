@@ -330,3 +330,47 @@ def test_the_last_place_you_spoke_is_shared_history() -> None:
     )
     assert status(review, "specific") == "pass"
     assert status(review, "owns_the_gap") == "fail"  # named, not owned
+
+
+def test_wishing_it_would_be_great_to_connect_is_not_a_past_meeting() -> None:
+    review = review_with_rules(
+        "Hi Tove, we're both in the Nordic Product group and I'm always keen to meet people in "
+        "the space. Would be great to connect.\n\nBest,\nAri"
+    )
+    assert review.kind == "cold"
+    assert status(review, "clear_reason") == "fail"
+    met = review_with_rules(
+        "Hi Tove, it was great to meet you at the Nordic Product meetup on Thursday. How did "
+        "the roadmap workshop go?"
+    )
+    assert met.kind == "reconnect"
+
+
+def test_saying_there_is_no_ask_is_no_reason() -> None:
+    review = review_with_rules(
+        "Hi Rui, I'm contacting a few people in logistics because I like learning from others. "
+        "No specific ask, just thought it would be nice to connect.\n\nCheers,\nMo"
+    )
+    assert status(review, "clear_reason") == "fail"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dear Hiring Manager,\n\nI am excited to apply for any open role at your company. "
+        "Please find my CV attached.\n\nRegards,\nDev",
+        "Hi Ola,\n\nWe haven't spoken in a while. I'm now at Brightmetrics selling dashboards "
+        "that help teams like yours report faster. Free for a demo?\n\nBest,\nKim",
+    ],
+    ids=["applying", "now-at-my-company"],
+)
+def test_openings_about_the_senders_news_or_application_lead_with_self(text: str) -> None:
+    assert status(review_with_rules(text), "about_them") == "fail"
+
+
+def test_what_their_job_post_mentions_is_a_detail() -> None:
+    review = review_with_rules(
+        "Hi Noor, your team at Kestrel is hiring and your job post mentions the move off "
+        "Jenkins. I led that move at Tallow last year. What is the riskiest part for you?"
+    )
+    assert status(review, "specific") == "pass"
