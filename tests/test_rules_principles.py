@@ -374,3 +374,42 @@ def test_what_their_job_post_mentions_is_a_detail() -> None:
         "Jenkins. I led that move at Tallow last year. What is the riskiest part for you?"
     )
     assert status(review, "specific") == "pass"
+
+
+def test_an_apology_for_a_promise_not_kept_after_a_year_owns_the_gap() -> None:
+    review = review_with_rules(
+        "Hi Carla,\n\nI realise it's been over a year since the Lisbon offsite and I never sent "
+        "the notes I promised. My apologies! Last time you were still choosing a venue for the "
+        "design week. How did it turn out?\n\nBest,\nTeo"
+    )
+    assert review.kind == "reconnect"
+    for principle in ("owns_the_gap", "about_them", "specific", "asks_questions"):
+        assert status(review, principle) == "pass", principle
+
+
+def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
+    asks = review_with_rules(
+        "Hi Ivo, your thread on moving back to a monolith was the clearest I've read. How big "
+        "was the team when you made the call?"
+    )
+    assert status(asks, "asks_questions") == "pass"
+    schedules = review_with_rules(
+        "Hi Ivo, we help teams like yours ship faster. Are you free Thursday?"
+    )
+    assert status(schedules, "asks_questions") == "fail"
+
+
+def test_wanting_to_learn_more_about_what_they_do_is_no_reason() -> None:
+    review = review_with_rules(
+        "Hi there, I'm a big fan of your company and would love to learn more about what you "
+        "do. Let me know if you're open to a chat."
+    )
+    assert status(review, "clear_reason") == "fail"
+
+
+def test_their_blog_series_on_a_topic_is_a_detail() -> None:
+    review = review_with_rules(
+        "Hi Ramona, I'm organising the Riga data meetup and your blog series on dbt testing is "
+        "what our members keep asking about. Would you give a 20-minute talk in June?"
+    )
+    assert status(review, "specific") == "pass"
