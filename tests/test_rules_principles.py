@@ -410,8 +410,20 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
             "specific",
             "pass",
         ),
+        (
+            "Hi Eduardo, your answer on the SQLite forum about partial indexes for archived rows "
+            "saved us a week. Does the same trick hold with WAL replicas?",
+            "specific",
+            "pass",
+        ),
     ],
-    ids=["no-specific-ask", "learn-what-you-do", "job-post-mentions", "blog-series"],
+    ids=[
+        "no-specific-ask",
+        "learn-what-you-do",
+        "job-post-mentions",
+        "blog-series",
+        "forum-answer",
+    ],
 )
 def test_one_principle_on_a_draft(text: str, principle: str, expected: str) -> None:
     assert status(review_with_rules(text), principle) == expected
