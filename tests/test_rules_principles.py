@@ -411,6 +411,12 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
             "pass",
         ),
         (
+            "Hi Sade, I have an exciting opportunity for a Staff Data Engineer at a fast-growing "
+            "insurer, fully remote. Are you open to new opportunities?",
+            "no_pitch",
+            "fail",
+        ),
+        (
             "Hi Eduardo, your answer on the SQLite forum about partial indexes for archived rows "
             "saved us a week. Does the same trick hold with WAL replicas?",
             "specific",
@@ -422,6 +428,7 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
         "learn-what-you-do",
         "job-post-mentions",
         "blog-series",
+        "recruiter-opportunity",
         "forum-answer",
     ],
 )
