@@ -154,6 +154,14 @@ async def test_sigterm_mid_review_lets_the_review_finish_then_exits_0(
             break
         await asyncio.sleep(0.1)
     assert all(gone(pid) for pid in helpers), "no worker outlives serve"
+    if workers != "0":  # each line a worker writes says which one
+        lines = [
+            json.loads(line)
+            for line in (tmp_path / "serve.log").read_text().splitlines()
+            if line.startswith("{")
+        ]
+        reviews = [line for line in lines if line.get("msg") == "review done"]
+        assert reviews and all(line.get("worker") == 0 for line in reviews)
     with pytest.raises(aiohttp.ClientConnectionError):  # and no new work is taken
         await send_command(port, slack_api, "late")
 

@@ -36,6 +36,16 @@ log = logging.getLogger("outreach.slack.worker")
 WORKER_GRACE = SHUTDOWN_GRACE - 1.0
 
 
+class WorkerTag(logging.Filter):
+    def __init__(self, index: int) -> None:
+        super().__init__()
+        self.index = index
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.worker = self.index
+        return True
+
+
 def worker_main(
     settings: Settings,
     index: int,
@@ -46,7 +56,8 @@ def worker_main(
     lower_priority()
     # Ctrl-C reaches the whole process group; the serving process leads the shutdown.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    configure_logging(settings.log_level)
+    handler = configure_logging(settings.log_level)
+    handler.addFilter(WorkerTag(index))  # every line says which worker wrote it
     asyncio.run(run_worker(settings, index, jobs, events))
 
 
