@@ -417,6 +417,30 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
             "fail",
         ),
         (
+            "Dear Ms. Ilves, your op-ed in the Postimees on school meals argued that cooking on "
+            "site is cheaper. Our school board votes in May. What should we ask the caterer?",
+            "specific",
+            "pass",
+        ),
+        (
+            "Hi Ali, it's been too long, and that's on me. When we shared an office at Wise you "
+            "kept a wiki of every outage. Do you still keep it?",
+            "specific",
+            "pass",
+        ),
+        (
+            "Hi Wen, you answered my question about async lifetimes on the Rust forum and it "
+            "unblocked my first crate. What part of async do you think is still badly explained?",
+            "specific",
+            "pass",
+        ),
+        (
+            "Hi Karin, I read that your team won the city's design award for the harbour "
+            "lights. How did you get the council to agree to the colour scheme?",
+            "no_pitch",
+            "pass",
+        ),
+        (
             "Hi Eduardo, your answer on the SQLite forum about partial indexes for archived rows "
             "saved us a week. Does the same trick hold with WAL replicas?",
             "specific",
@@ -429,6 +453,10 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
         "job-post-mentions",
         "blog-series",
         "recruiter-opportunity",
+        "op-ed",
+        "when-we-shared-an-office",
+        "you-answered",
+        "their-award-is-not-my-pitch",
         "forum-answer",
     ],
 )
