@@ -441,6 +441,24 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
             "pass",
         ),
         (
+            "Hi Chi, your GitHub issue about flaky webhook tests described the race we hit last "
+            "week. Did you end up retrying on your side?",
+            "specific",
+            "pass",
+        ),
+        (
+            "Hi Dev, I'm sorry I went quiet after you helped me prepare for my driving test; I "
+            "passed! How is the volunteer clinic doing?",
+            "specific",
+            "pass",
+        ),
+        (
+            "Hi Ola, I owe you an apology for going quiet after our last call in March. You were "
+            "weighing a second café. Did you go for it?",
+            "specific",
+            "pass",
+        ),
+        (
             "Hi Eduardo, your answer on the SQLite forum about partial indexes for archived rows "
             "saved us a week. Does the same trick hold with WAL replicas?",
             "specific",
@@ -457,8 +475,18 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
         "when-we-shared-an-office",
         "you-answered",
         "their-award-is-not-my-pitch",
+        "github-issue",
+        "you-helped-me",
+        "our-last-call-in-march",
         "forum-answer",
     ],
 )
 def test_one_principle_on_a_draft(text: str, principle: str, expected: str) -> None:
     assert status(review_with_rules(text), principle) == expected
+
+
+def test_what_they_said_in_public_is_not_a_past_conversation() -> None:
+    public = "Hi Jo, in your talk you said onboarding is the hardest part. How do you measure it?"
+    private = "Hi Jo, you mentioned you were moving to Berlin in spring. How is the new flat?"
+    assert review_with_rules(public).kind == "cold"
+    assert review_with_rules(private).kind == "reconnect"
