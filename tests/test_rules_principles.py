@@ -490,3 +490,21 @@ def test_what_they_said_in_public_is_not_a_past_conversation() -> None:
     private = "Hi Jo, you mentioned you were moving to Berlin in spring. How is the new flat?"
     assert review_with_rules(public).kind == "cold"
     assert review_with_rules(private).kind == "reconnect"
+
+
+def test_a_wish_to_stay_in_touch_is_not_a_shared_past() -> None:
+    review = review_with_rules(
+        "Hi Sam, I came across your GitHub profile and was really impressed. I'd love to "
+        "connect and stay in touch.\n\nBest,\nLee"
+    )
+    assert review.kind == "cold"
+    assert review.verdict == "rewrite"
+
+
+def test_opening_with_who_you_help_leads_with_self() -> None:
+    review = review_with_rules(
+        "Hi Ada, I help founders like you save ten hours a week with automation. Interested in "
+        "learning more?"
+    )
+    assert status(review, "about_them") == "fail"
+    assert status(review, "no_pitch") == "fail"
