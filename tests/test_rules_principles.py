@@ -459,6 +459,12 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
             "pass",
         ),
         (
+            "Hi Greta, your pottery class at the library last spring got me hooked. What usually "
+            "causes cracks in the base of a large bowl?",
+            "specific",
+            "pass",
+        ),
+        (
             "Hi Eduardo, your answer on the SQLite forum about partial indexes for archived rows "
             "saved us a week. Does the same trick hold with WAL replicas?",
             "specific",
@@ -478,6 +484,7 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
         "github-issue",
         "you-helped-me",
         "our-last-call-in-march",
+        "pottery-class",
         "forum-answer",
     ],
 )
@@ -508,3 +515,13 @@ def test_opening_with_who_you_help_leads_with_self() -> None:
     )
     assert status(review, "about_them") == "fail"
     assert status(review, "no_pitch") == "fail"
+
+
+def test_calling_yourself_a_terrible_correspondent_owns_the_gap() -> None:
+    review = review_with_rules(
+        "Hi Marek, I've been a terrible correspondent since the Gdansk meetup, and I'm sorry. "
+        "You were about to hand the app to a new team. How did the handover go?"
+    )
+    assert review.kind == "reconnect"
+    assert status(review, "owns_the_gap") == "pass"
+    assert status(review, "about_them") == "pass"
