@@ -465,6 +465,12 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
             "pass",
         ),
         (
+            "Hi Jess, it's been ages! I recently started my own consulting business helping "
+            "firms go digital. Would love to tell you more about it over coffee.",
+            "no_pitch",
+            "fail",
+        ),
+        (
             "Hi Eduardo, your answer on the SQLite forum about partial indexes for archived rows "
             "saved us a week. Does the same trick hold with WAL replicas?",
             "specific",
@@ -485,6 +491,7 @@ def test_making_the_call_is_a_decision_not_a_meeting_request() -> None:
         "you-helped-me",
         "our-last-call-in-march",
         "pottery-class",
+        "my-new-consulting-business",
         "forum-answer",
     ],
 )
