@@ -78,7 +78,6 @@ class _Worker:
     pending: Jobs = field(default_factory=list)
     process: BaseProcess | None = None
     events_in: Connection | None = None
-    sender: threading.Thread | None = None
     submitted: int = 0
     done: int = 0  # as relayed by the worker
     started_at: float = 0.0
@@ -114,10 +113,9 @@ class WorkerPool:
         for index in range(self.count):
             jobs_in, jobs_out = self._context.Pipe(duplex=False)
             worker = _Worker(index, jobs_in, jobs_out)
-            worker.sender = threading.Thread(
+            threading.Thread(
                 target=_send_jobs, args=(worker,), name=f"worker-{index}-jobs", daemon=True
-            )
-            worker.sender.start()
+            ).start()
             self._workers.append(worker)
             self._spawn(worker)
         self._relay = threading.Thread(target=self._relay_metrics, name="worker-metrics")

@@ -5,31 +5,26 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import aiohttp
-import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.serve import Platforms, Runtime
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, followups
+from tests.fakes.discord_harness import (
+    discord_settings,
+    fake_discord,  # noqa: F401 (provides the `fake` fixture)
+    followups,
+)
 from tests.fakes.discord_payloads import slash_command
 from tests.fakes.slack_harness import StubGrader
 
 DISCORD_ONLY = Platforms(slack=False, discord=True, console=False)
 DRAFT = "Hi Sam, long time no talk! How is the Lisbon office going?"
-
-
-@pytest.fixture(name="fake")
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 @contextmanager

@@ -47,14 +47,14 @@ TIP = RenderedTip(
 )
 
 
-def oauth_settings(api: FakeSlackApi, database_url: str, **overrides: Any) -> Settings:
+def oauth_settings(api: FakeSlackApi | None, database_url: str, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "slack_bot_token": None,
         "slack_app_token": None,
         "slack_signing_secret": SECRET,
         "slack_client_id": CLIENT_ID,
         "slack_client_secret": CLIENT_SECRET,
-        "slack_api_url": api.url,
+        "slack_api_url": api.url if api else None,
         "database_url": database_url,
         "port": 0,
         "outreach_llm": "off",
@@ -248,15 +248,7 @@ def test_requested_scopes_are_the_manifest_bot_scopes() -> None:
 
 def test_settings_for_many_workspaces_say_what_is_missing(tmp_path: Path) -> None:
     def oauth(**changes: Any) -> Settings:
-        values: dict[str, Any] = {
-            "slack_bot_token": None,
-            "slack_app_token": None,
-            "slack_signing_secret": SECRET,
-            "slack_client_id": CLIENT_ID,
-            "slack_client_secret": CLIENT_SECRET,
-            "database_url": f"sqlite:///{tmp_path}/outreach.db",
-        }
-        return Settings(**{**values, **changes})
+        return oauth_settings(None, f"sqlite:///{tmp_path}/outreach.db", **changes)
 
     check_settings(oauth())  # no SLACK_BOT_TOKEN needed: tokens come from installations
     for changes, named in [

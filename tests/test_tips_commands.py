@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
 
 from bot.ports import ChannelContext, PostError, PostResult, RenderedTip
-from bot.store import Store, open_store
+from bot.store import Store
 from bot.tips import TipsCommands, load_library
-from tests.fakes.tips_env import RecordingPoster, backend_url, tips_settings
+from tests.fakes.tips_env import (  # tips_store provides the `store` fixture
+    RecordingPoster,
+    tips_settings,
+    tips_store,  # noqa: F401
+)
 
 LIBRARY = load_library()
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)  # a Thursday
 CTX = ChannelContext(platform="console", workspace="W1", channel="C1", user="U1")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with backend_url(request.param, tmp_path) as url:
-        opened = open_store(url)
-        yield opened
-        opened.close()
 
 
 def commands(store: Store, poster: RecordingPoster | None = None, **settings: str) -> TipsCommands:

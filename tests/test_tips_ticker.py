@@ -4,28 +4,23 @@ unsubscribe, channel_gone and the digest line — on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
 from bot.models import PrincipleResult, Review
 from bot.ports import PostError, PostOk, PostResult, RenderedTip
-from bot.store import Store, open_store
+from bot.store import Store
 from bot.tips import Ticker, load_library
 from bot.tips.delivery import MAX_ATTEMPTS
-from tests.fakes.tips_env import RecordingPoster, backend_url, subscribe, tips_settings
+from tests.fakes.tips_env import (  # tips_store provides the `store` fixture
+    RecordingPoster,
+    subscribe,
+    tips_settings,
+    tips_store,  # noqa: F401
+)
 
 LIBRARY = load_library()
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    with backend_url(request.param, tmp_path) as url:
-        opened = open_store(url)
-        yield opened
-        opened.close()
 
 
 def utc(text: str) -> datetime:

@@ -18,6 +18,7 @@ import pytest
 
 from bot.ports import PostOk, PostResult, RenderedTip
 from bot.settings import Settings
+from bot.store import Store, open_store
 
 PG_SKIP_REASON = (
     "PostgreSQL tests need TEST_DATABASE_URL "
@@ -81,6 +82,15 @@ def backend_url(backend: str, tmp_path: Path) -> Iterator[str]:
     else:
         with postgres_url() as url:
             yield url
+
+
+@pytest.fixture(name="store", params=["sqlite", "postgresql"])
+def tips_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
+    """The store on each backend; import this into a test module to get the `store` fixture."""
+    with backend_url(request.param, tmp_path) as url:
+        opened = open_store(url)
+        yield opened
+        opened.close()
 
 
 def tips_settings(**overrides: Any) -> Settings:
