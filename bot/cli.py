@@ -118,7 +118,8 @@ def cmd_principles(args: argparse.Namespace) -> int:
         print(json.dumps([p.__dict__ for p in principles], ensure_ascii=False, indent=2))
         return EXIT_OK
     for p in principles:
-        print(f"{p.id:<15} {p.title}\n{'':<15} Why: {p.why}\n{'':<15} Fix: {p.fix}\n")
+        print(f"{p.id:<15} {p.title}\n{'':<15} Why: {p.why}\n{'':<15} Fix: {p.fix}")
+        print(f"{'':<15} Counts: {p.convention}\n" if p.convention else "")
     return EXIT_OK
 
 
