@@ -3,7 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck bench eval clean
+EVAL_DIR ?= ../shared/eval
+
+.PHONY: run test lint typecheck bench eval rule-precision clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +36,11 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_rules.py
 
 eval: $(VENV)/.installed
-	$(BIN)/outreach-review eval ../shared/eval/dev.jsonl
+	$(BIN)/outreach-review eval $(EVAL_DIR)/dev.jsonl
+
+# Each rule's precision on the labelled drafts, for the model merge: run after changing rules.
+rule-precision: $(VENV)/.installed
+	$(BIN)/outreach-review eval --rule-precision $(EVAL_DIR)/dev.jsonl
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -101,13 +101,30 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.batch import run_eval
-
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no such file: {args.file}")
+    if args.rule_precision:
+        return _write_rule_precision(path, args.out)
+    from bot.batch import run_eval
+
     settings = _settings() if args.llm else None
     return asyncio.run(run_eval(path, sys.stdout, settings, as_json=args.json))
+
+
+def _write_rule_precision(path: Path, out: str | None) -> int:
+    from bot.evaluate import LabelledDataError, read_labelled
+    from bot.rule_precision import DEFAULT_OUT, format_table, write_rule_precision
+
+    try:
+        records = read_labelled(path)
+    except (LabelledDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot evaluate {path}: {exc}") from None
+    target = Path(out) if out else DEFAULT_OUT
+    trust = write_rule_precision(records, path, target)
+    print(format_table(trust))
+    print(f"written to {target}")
+    return EXIT_OK
 
 
 def cmd_principles(args: argparse.Namespace) -> int:
@@ -151,6 +168,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("file", metavar="LABELLED.jsonl")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
     ev.add_argument("--llm", action="store_true", help="grade through the configured model")
+    ev.add_argument(
+        "--rule-precision",
+        action="store_true",
+        help="measure each rule's precision on the file and write it for the model merge",
+    )
+    ev.add_argument(
+        "--out", metavar="PATH", help="where --rule-precision writes (default: bot/data/)"
+    )
     ev.set_defaults(handler=cmd_eval)
 
     principles = sub.add_parser("principles", help="list the principles drafts are graded on")
