@@ -106,10 +106,13 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise InputError(f"no such file: {args.file}")
     if args.rule_precision:
         return _write_rule_precision(path, args.out)
+    if args.llm:
+        from bot.eval_llm import run_llm_eval
+
+        return asyncio.run(run_llm_eval(path, sys.stdout, _settings(), as_json=args.json))
     from bot.batch import run_eval
 
-    settings = _settings() if args.llm else None
-    return asyncio.run(run_eval(path, sys.stdout, settings, as_json=args.json))
+    return asyncio.run(run_eval(path, sys.stdout, None, as_json=args.json))
 
 
 def _write_rule_precision(path: Path, out: str | None) -> int:
@@ -167,7 +170,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure the grader against labelled drafts")
     ev.add_argument("file", metavar="LABELLED.jsonl")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--llm", action="store_true", help="grade through the configured model")
+    ev.add_argument(
+        "--llm",
+        action="store_true",
+        help="rules alone, the model's answer alone and both merged, side by side",
+    )
     ev.add_argument(
         "--rule-precision",
         action="store_true",
