@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck bench eval clean
+EVAL_DIR ?= ../shared/eval
+EVAL_ANSWERS ?= $(EVAL_DIR)/model_answers/dev.jsonl
+EVAL_FLAGS ?=
+
+.PHONY: run test lint typecheck bench eval eval-llm rule-precision clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,7 +38,18 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/bench_rules.py
 
 eval: $(VENV)/.installed
-	$(BIN)/outreach-review eval ../shared/eval/dev.jsonl
+	$(BIN)/outreach-review eval $(EVAL_DIR)/dev.jsonl
+
+# Rules alone, the model's answer alone and the project's path, side by side, offline: the fake
+# OpenAI server serves the model's recorded answers (EVAL_FLAGS=--json for JSON).
+eval-llm: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.fakes.recorded_answers \
+		--answers $(EVAL_ANSWERS) --labelled $(EVAL_DIR)/dev.jsonl \
+		-- $(BIN)/outreach-review eval --llm $(EVAL_DIR)/dev.jsonl $(EVAL_FLAGS)
+
+# Each rule's precision on the labelled drafts, for the model merge: run after changing rules.
+rule-precision: $(VENV)/.installed
+	$(BIN)/outreach-review eval --rule-precision $(EVAL_DIR)/dev.jsonl
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

@@ -101,13 +101,33 @@ def cmd_batch(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from bot.batch import run_eval
-
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no such file: {args.file}")
-    settings = _settings() if args.llm else None
-    return asyncio.run(run_eval(path, sys.stdout, settings, as_json=args.json))
+    if args.rule_precision:
+        return _write_rule_precision(path, args.out)
+    if args.llm:
+        from bot.eval_llm import run_llm_eval
+
+        return asyncio.run(run_llm_eval(path, sys.stdout, _settings(), as_json=args.json))
+    from bot.batch import run_eval
+
+    return asyncio.run(run_eval(path, sys.stdout, None, as_json=args.json))
+
+
+def _write_rule_precision(path: Path, out: str | None) -> int:
+    from bot.evaluate import LabelledDataError, read_labelled
+    from bot.rule_precision import DEFAULT_OUT, format_table, write_rule_precision
+
+    try:
+        records = read_labelled(path)
+    except (LabelledDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot evaluate {path}: {exc}") from None
+    target = Path(out) if out else DEFAULT_OUT
+    trust = write_rule_precision(records, path, target)
+    print(format_table(trust))
+    print(f"written to {target}")
+    return EXIT_OK
 
 
 def cmd_principles(args: argparse.Namespace) -> int:
@@ -118,7 +138,8 @@ def cmd_principles(args: argparse.Namespace) -> int:
         print(json.dumps([p.__dict__ for p in principles], ensure_ascii=False, indent=2))
         return EXIT_OK
     for p in principles:
-        print(f"{p.id:<15} {p.title}\n{'':<15} Why: {p.why}\n{'':<15} Fix: {p.fix}\n")
+        print(f"{p.id:<15} {p.title}\n{'':<15} Why: {p.why}\n{'':<15} Fix: {p.fix}")
+        print(f"{'':<15} Counts: {p.convention}\n" if p.convention else "")
     return EXIT_OK
 
 
@@ -149,7 +170,19 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="measure the grader against labelled drafts")
     ev.add_argument("file", metavar="LABELLED.jsonl")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument("--llm", action="store_true", help="grade through the configured model")
+    ev.add_argument(
+        "--llm",
+        action="store_true",
+        help="rules alone, the model's answer alone and both merged, side by side",
+    )
+    ev.add_argument(
+        "--rule-precision",
+        action="store_true",
+        help="measure each rule's precision on the file and write it for the model merge",
+    )
+    ev.add_argument(
+        "--out", metavar="PATH", help="where --rule-precision writes (default: bot/data/)"
+    )
     ev.set_defaults(handler=cmd_eval)
 
     principles = sub.add_parser("principles", help="list the principles drafts are graded on")

@@ -5,9 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Literal
 
 import yaml
 
+ModelWarn = Literal["violation", "advice"]
+MODEL_WARN_VALUES: tuple[ModelWarn, ...] = ("violation", "advice")
 REQUIRED_IDS = (
     "about_them",
     "no_pitch",
@@ -26,6 +29,14 @@ class Principle:
     fix: str
     bad: str
     good: str
+    # How hard cases are decided (the labelling convention), for the prompt and the docs.
+    convention: str = ""
+    # What a model's "warn" on this principle means (see principles.yaml).
+    model_warn: ModelWarn = "violation"
+
+    @property
+    def warn_is_advice(self) -> bool:
+        return self.model_warn == "advice"
 
 
 def load_data(name: str) -> object:
@@ -42,7 +53,21 @@ def load_principles() -> tuple[Principle, ...]:
     missing = set(REQUIRED_IDS) - {p.id for p in principles}
     if missing:
         raise ValueError(f"principles.yaml lacks required principles: {sorted(missing)}")
+    wrong = [p.id for p in principles if p.model_warn not in MODEL_WARN_VALUES]
+    if wrong:
+        raise ValueError(f"principles.yaml: model_warn must be one of {MODEL_WARN_VALUES}: {wrong}")
     return principles
+
+
+@cache
+def load_kind_conventions() -> dict[str, str]:
+    """How a draft's kind (cold or reconnect) is decided, from the same data file."""
+    raw = load_data("principles.yaml")
+    assert isinstance(raw, dict)
+    kinds = raw.get("kinds")
+    if not isinstance(kinds, dict) or set(kinds) != {"cold", "reconnect"}:
+        raise ValueError("principles.yaml needs 'kinds' with a 'cold' and a 'reconnect' entry")
+    return {kind: " ".join(str(text).split()) for kind, text in kinds.items()}
 
 
 def principle_by_id(principle_id: str) -> Principle:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.principles import REQUIRED_IDS
+from bot.principles import REQUIRED_IDS, load_principles
 
 DRAFT = (
     "Hi Marta,\n\nI'm the founder of Loopwise and we help companies like yours cut churn by 30%."
@@ -195,10 +195,11 @@ def test_eval_rejects_a_file_that_is_not_labelled(tmp_path: Path) -> None:
     assert result.returncode == 2 and b"missing" in result.stderr
 
 
-def test_principles_lists_all_six() -> None:
+def test_principles_lists_all_six_with_the_conventions_that_decide_hard_cases() -> None:
     out = run("principles").stdout.decode()
-    for pid in REQUIRED_IDS:
-        assert pid in out
+    for principle in load_principles():
+        assert principle.id in out and f"Counts: {principle.convention}" in out
+    assert {p["id"] for p in json.loads(run("principles", "--json").stdout)} == set(REQUIRED_IDS)
 
 
 def test_no_command_prints_help_and_exit_2() -> None:

@@ -95,9 +95,8 @@ async def test_eval_through_the_model_prints_its_token_cost(
     code, out, err = await cli(fake, "eval", str(path), "--llm")
     assert code == 0, err
     assert "model usage       1 calls, 300 prompt + 100 completion tokens" in out
+    assert any(line.split() == ["rules", "model", "project"] for line in out.splitlines())
     code, out, _ = await cli(fake, "eval", str(path), "--llm", "--json")
-    assert json.loads(out)["model_usage"] == {
-        "calls": 1,
-        "prompt_tokens": 300,
-        "completion_tokens": 100,
-    }
+    data = json.loads(out)
+    assert data["model_usage"] == {"calls": 1, "prompt_tokens": 300, "completion_tokens": 100}
+    assert data["rules"]["records"] == data["model"]["records"] == data["project"]["records"] == 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from bot.llm.cache import ReviewCache, draft_key
 from bot.llm.client import ChatClient, Meter, ModelFailure
 from bot.llm.injection import InjectionPatterns, load_injection_patterns
-from bot.llm.merge import merge
+from bot.llm.merge import MergePolicy, default_policy, merge
 from bot.llm.prompts import PromptSet, load_prompts
 from bot.llm.schema import (
     ModelReviewBase,
@@ -51,6 +51,15 @@ class LLMUsage:
         return self.prompt_tokens + self.completion_tokens
 
 
+@dataclass(frozen=True)
+class Graded:
+    """The review, and the model's answer it was merged from (None when the rules answered
+    alone, or the review came from the cache)."""
+
+    review: Review
+    answer: ModelReviewBase | None
+
+
 class LLMGrader:
     def __init__(
         self,
@@ -60,6 +69,8 @@ class LLMGrader:
         prompts: PromptSet | None = None,
         injection: InjectionPatterns | None = None,
         client: ChatClient | None = None,
+        cache: ReviewCache | None = None,
+        policy: MergePolicy | None = None,
     ) -> None:
         self._timeout = settings.outreach_llm_timeout
         self._prompts = prompts or load_prompts()
@@ -68,7 +79,8 @@ class LLMGrader:
         self._json_hint = format_hint(self._answer_model)
         self._injection = injection or load_injection_patterns()
         self._client = client or ChatClient(settings)
-        self._cache = ReviewCache(settings.outreach_cache_ttl)
+        self._cache = cache or ReviewCache(settings.outreach_cache_ttl)
+        self._policy = policy or default_policy()
         self._on_call = on_call
         self.usage = LLMUsage()
 
@@ -81,13 +93,17 @@ class LLMGrader:
 
     async def grade(self, text: str, rules_review: Review) -> Review:
         """The merged review, or `rules_review` with `fallback_reason` set. Never raises."""
+        return (await self.grade_with_answer(text, rules_review)).review
+
+    async def grade_with_answer(self, text: str, rules_review: Review) -> Graded:
+        """`grade`, with the model's own answer beside the review (for evaluation)."""
         draft = text[:MAX_DRAFT_CHARS]
         key = draft_key(self._client.model, draft)
         cached = self._cache.get(key)
         if cached is not None:
             self.usage.cache_hits += 1
             self._report("cache_hit", Meter(), 0.0, dropped_quotes=0)
-            return cached
+            return Graded(cached, None)
         started = time.monotonic()
         meter = Meter()
         reason: FallbackReason
@@ -95,7 +111,7 @@ class LLMGrader:
             async with asyncio.timeout(self._timeout):
                 answer = await self._ask(draft, started + self._timeout, meter)
             note = self._injection.note if self._injection.found_in(draft) else None
-            outcome = merge(text, rules_review, answer, injection_note=note)
+            outcome = merge(text, rules_review, answer, injection_note=note, policy=self._policy)
         except ModelFailure as failure:
             reason = failure.reason
         except TimeoutError:
@@ -106,10 +122,10 @@ class LLMGrader:
         else:
             self._cache.put(key, outcome.review)
             self._report("ok", meter, time.monotonic() - started, outcome.dropped_quotes)
-            return outcome.review
+            return Graded(outcome.review, answer)
         self.usage.failures[reason] = self.usage.failures.get(reason, 0) + 1
         self._report(reason, meter, time.monotonic() - started, dropped_quotes=0)
-        return replace(rules_review, fallback_reason=reason)
+        return Graded(replace(rules_review, fallback_reason=reason), None)
 
     async def _ask(self, draft: str, deadline: float, meter: Meter) -> ModelReviewBase:
         """Ask, and when the answer does not validate, ask once more to repair it."""

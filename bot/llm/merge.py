@@ -1,26 +1,37 @@
-"""Turn the model's answer into a Review that the rules keep honest.
+"""Turn the model's answer into a Review: the model's judgement, with the rules as evidence.
 
-- Every rules finding stays, with its exact span.
+- The model decides each principle's status. Its "warn" counts against the draft, except on a
+  principle whose `model_warn` is `advice` (principles.yaml): there it means "met, but could be
+  sharper" and is shown as a pass with the model's advice, unless a trusted rule found the
+  problem too (precision measured on labelled drafts, `rule_precision.yaml`), which keeps the
+  warn and shows the rule's evidence.
+- Rules never overrule the model's own pass or fail: measured on sources held out, letting even
+  the most precise rules turn a model pass into a warning lost more than it gained (docs/llm.md).
+- On a principle the review counts as broken, the rules' findings are shown as evidence next to
+  the model's, each with its exact span; on a principle that passes they are left out.
 - Each model quote is located in the draft (exact, then whitespace/quote/case-normalised);
   a quote that cannot be found is dropped, so `text[start:end] == quote` always holds.
-- Per principle the stricter status of model and rules wins (fail > warn > pass > n/a):
-  the rules are conservative detectors, so when they fire the writer should see it.
-- The verdict follows from the merged statuses by the rules' own `verdict_for` (the fixed
-  rule the labelled data uses); the model's score is kept within that verdict's band.
-- A rules `fail` on no_pitch, specific or clear_reason caps the verdict at `revise`.
-- A draft that talks to the reviewer keeps the rules' kind, verdict and score.
+- The verdict follows from the statuses shown by the fixed rule the labelled data uses
+  (`verdict_for`), never more than one step from the model's own verdict (its `send` never
+  becomes `rewrite`, nor the reverse). The model's score is kept within the verdict's band.
+- A `send` never shows a `fail`: on a send, what is left to fix is shown as a warning.
+- A draft that talks to the reviewer keeps the rules' kind, verdict and score, and per principle
+  the stricter of model and rules (the model may have been steered).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import cache
 
 from bot.llm.schema import ModelReviewBase
+from bot.llm.trust import RuleTrust, load_rule_trust
 from bot.models import VIOLATED, Finding, PrincipleResult, Review, Severity, Status, Verdict
+from bot.principles import load_principles
 from bot.rules.scoring import BANDS, verdict_for
 
 STATUS_RANK: dict[str, int] = {"n/a": 0, "pass": 1, "warn": 2, "fail": 3}
-CAPPING_PRINCIPLES = ("no_pitch", "specific", "clear_reason")
+VERDICT_ORDER: tuple[Verdict, ...] = ("send", "revise", "rewrite")
 GAP_PRINCIPLE = "owns_the_gap"
 MODEL_RULE_ID = "llm"
 MAX_QUESTIONS = 3
@@ -34,6 +45,20 @@ _CHAR_FOLD = str.maketrans(
     }
 )  # fmt: skip
 _QUOTE_TRIM = " \t\r\n\"'“”‘’«»"
+
+
+@dataclass(frozen=True)
+class MergePolicy:
+    """What the merge reads from data: which rules are trusted, which model warns are advice."""
+
+    trust: RuleTrust
+    advice_warns: frozenset[str]
+
+
+@cache
+def default_policy() -> MergePolicy:
+    advice = frozenset(p.id for p in load_principles() if p.warn_is_advice)
+    return MergePolicy(load_rule_trust(), advice)
 
 
 @dataclass(frozen=True)
@@ -85,12 +110,33 @@ def score_in_band(score: int, verdict: Verdict) -> int:
     return max(low, min(high, score))
 
 
-def _stricter(model_status: Status, rules_status: Status) -> Status:
-    return model_status if STATUS_RANK[model_status] > STATUS_RANK[rules_status] else rules_status
+def within_one_step(derived: Verdict, model: Verdict) -> Verdict:
+    """`derived`, moved towards `model` until the two are at most one step apart."""
+    anchor = VERDICT_ORDER.index(model)
+    position = min(max(VERDICT_ORDER.index(derived), anchor - 1), anchor + 1)
+    return VERDICT_ORDER[position]
+
+
+def _capped(findings: list[Finding], status: Status) -> tuple[Finding, ...]:
+    """No finding looks worse than its principle: under a warning, every finding is a warning."""
+    if status == "fail":
+        return tuple(findings)
+    return tuple(replace(f, severity="warn") if f.severity == "fail" else f for f in findings)
+
+
+def _joined(first: list[Finding], then: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Both lists in order, a finding on a span already shown left out."""
+    joined = list(first)
+    taken = {f.span() for f in joined}
+    for finding in then:
+        if finding.span() not in taken:
+            joined.append(finding)
+            taken.add(finding.span())
+    return joined
 
 
 def _model_findings(
-    text: str, principle_id: str, status: Status, answer: ModelReviewBase
+    text: str, principle_id: str, answer: ModelReviewBase
 ) -> tuple[list[Finding], int]:
     judgement = answer.judgement(principle_id)
     if judgement is None or judgement.status not in VIOLATED:
@@ -113,24 +159,49 @@ def _model_findings(
     return found, dropped
 
 
-def _merge_principle(
-    text: str, rules: PrincipleResult, answer: ModelReviewBase, kind: str
-) -> tuple[PrincipleResult, bool, int]:
-    """The merged principle, whether the rules decided its status, and quotes dropped."""
-    if rules.id == GAP_PRINCIPLE and kind == "cold":
-        return replace(rules, status="n/a", findings=()), False, 0
-    judgement = answer.judgement(rules.id)
-    model_status: Status = judgement.status if judgement else "n/a"
-    status = _stricter(model_status, rules.status)
-    findings = list(rules.findings)
-    model_found, dropped = _model_findings(text, rules.id, model_status, answer)
-    taken = {(f.start, f.end) for f in findings}
-    for finding in model_found:
-        if (finding.start, finding.end) not in taken:
-            findings.append(finding)
-            taken.add((finding.start, finding.end))
+@dataclass(frozen=True)
+class _Merged:
+    principle: PrincipleResult
+    rules_decided: bool
+    dropped_quotes: int
+
+
+def _model_status(answer: ModelReviewBase, principle_id: str) -> Status:
+    judgement = answer.judgement(principle_id)
+    return judgement.status if judgement else "n/a"
+
+
+def _judged(
+    text: str, rules: PrincipleResult, answer: ModelReviewBase, policy: MergePolicy
+) -> _Merged:
+    """The model's status and findings for one principle, the rules' as evidence."""
+    model_status = _model_status(answer, rules.id)
+    model_found, dropped = _model_findings(text, rules.id, answer)
+    status, rules_decided = model_status, False
+    if model_status == "warn" and rules.id in policy.advice_warns:
+        confirmed = any(policy.trust.trusted(f.rule_id) for f in rules.findings)
+        status, rules_decided = ("warn", True) if confirmed else ("pass", False)
+    if status not in VIOLATED:
+        advice = model_found if model_status == "warn" else []
+        return _Merged(replace(rules, status=status, findings=tuple(advice)), False, dropped)
+    findings = _capped(_joined(model_found, rules.findings), status)
+    return _Merged(replace(rules, status=status, findings=findings), rules_decided, dropped)
+
+
+def _stricter(text: str, rules: PrincipleResult, answer: ModelReviewBase) -> _Merged:
+    """For a draft that talks to the reviewer: the model can add problems, never remove one."""
+    model_status = _model_status(answer, rules.id)
+    model_found, dropped = _model_findings(text, rules.id, answer)
+    status = model_status if STATUS_RANK[model_status] > STATUS_RANK[rules.status] else rules.status
+    findings = tuple(_joined(list(rules.findings), model_found))
     rules_decided = STATUS_RANK[rules.status] > STATUS_RANK[model_status]
-    return replace(rules, status=status, findings=tuple(findings)), rules_decided, dropped
+    return _Merged(replace(rules, status=status, findings=findings), rules_decided, dropped)
+
+
+def _shown_for_send(principle: PrincipleResult) -> PrincipleResult:
+    if principle.status != "fail":
+        return principle
+    return replace(principle, status="warn", findings=_capped(list(principle.findings), "warn"))
 
 
 def _questions(answer: ModelReviewBase, rules_review: Review) -> tuple[str, ...]:
@@ -149,38 +220,45 @@ def _questions(answer: ModelReviewBase, rules_review: Review) -> tuple[str, ...]
 
 
 def merge(
-    text: str, rules_review: Review, answer: ModelReviewBase, *, injection_note: str | None = None
+    text: str,
+    rules_review: Review,
+    answer: ModelReviewBase,
+    *,
+    injection_note: str | None = None,
+    policy: MergePolicy | None = None,
 ) -> MergeOutcome:
+    chosen = policy or default_policy()
     kind = rules_review.kind if injection_note else answer.kind
-    merged: list[PrincipleResult] = []
-    rules_decided_any = False
-    dropped_total = 0
+    results: list[_Merged] = []
     for rules_principle in rules_review.principles:
-        result, rules_decided, dropped = _merge_principle(text, rules_principle, answer, kind)
-        merged.append(result)
-        rules_decided_any = rules_decided_any or rules_decided
-        dropped_total += dropped
-    statuses = {p.id: p.status for p in merged}
-    verdict = verdict_for(statuses)
-    score = score_in_band(answer.score, verdict)
-    capped = any(rules_review.statuses().get(pid) == "fail" for pid in CAPPING_PRINCIPLES)
-    if capped and verdict == "send":
-        verdict, score = "revise", score_in_band(score, "revise")
+        if rules_principle.id == GAP_PRINCIPLE and kind == "cold":
+            results.append(_Merged(replace(rules_principle, status="n/a", findings=()), False, 0))
+        elif injection_note:
+            results.append(_stricter(text, rules_principle, answer))
+        else:
+            results.append(_judged(text, rules_principle, answer, chosen))
+    merged = [r.principle for r in results]
     notes = list(rules_review.notes)
     if injection_note:
         verdict, score = rules_review.verdict, rules_review.score
         notes.append(injection_note)
-    rewrite = answer.rewrite.strip() or None
+    else:
+        derived = verdict_for({p.id: p.status for p in merged})
+        verdict = within_one_step(derived, answer.verdict)
+        score = score_in_band(answer.score, verdict)
+    if verdict == "send":
+        merged = [_shown_for_send(p) for p in merged]
+    rules_decided = any(r.rules_decided for r in results)
     review = replace(
         rules_review,
         score=score,
         verdict=verdict,
         kind=kind,
-        source="hybrid" if (rules_decided_any or injection_note) else "llm",
+        source="hybrid" if (rules_decided or injection_note) else "llm",
         principles=tuple(merged),
         questions=_questions(answer, rules_review),
-        rewrite=rewrite,
+        rewrite=answer.rewrite.strip() or None,
         notes=tuple(notes),
         fallback_reason=None,
     )
-    return MergeOutcome(review=review, dropped_quotes=dropped_total)
+    return MergeOutcome(review=review, dropped_quotes=sum(r.dropped_quotes for r in results))

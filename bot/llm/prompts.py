@@ -6,15 +6,18 @@ in a checkout it sits next to the package.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from bot.principles import Principle, load_principles
+from bot.principles import Principle, load_kind_conventions, load_principles
 
+# No tokenizer offline: a prompt's size is the larger of two common estimates.
 CHARS_PER_TOKEN = 4
-SYSTEM_PROMPT_TOKEN_BUDGET = 900
+TOKENS_PER_WORD = 1.35
+SYSTEM_PROMPT_TOKEN_BUDGET = 1200
 SYSTEM_FILE = "system.md"
 USER_FILE = "user.md"
 REWRITE_FILE = "rewrite.md"
@@ -48,11 +51,28 @@ def render(template_text: str, **values: str) -> str:
 
 
 def estimate_tokens(text: str) -> int:
-    return -(-len(text) // CHARS_PER_TOKEN)
+    """Characters / 4 or words x 1.35, whichever is larger (rounded up)."""
+    by_chars = -(-len(text) // CHARS_PER_TOKEN)
+    by_words = math.ceil(len(text.split()) * TOKENS_PER_WORD)
+    return max(by_chars, by_words)
+
+
+ADVICE_WARN = ' Here "warn" means met but could be sharper; it does not count against the draft.'
+
+
+def principle_line(principle: Principle) -> str:
+    line = f"- {principle.id} ({principle.title}): {principle.why} Fix: {principle.fix}"
+    if principle.convention:
+        line += f" Counts: {principle.convention}"
+    return line + (ADVICE_WARN if principle.warn_is_advice else "")
 
 
 def principles_block(principles: tuple[Principle, ...]) -> str:
-    return "\n".join(f"- {p.id} ({p.title}): {p.why} Fix: {p.fix}" for p in principles)
+    return "\n".join(principle_line(p) for p in principles)
+
+
+def kinds_block(kinds: dict[str, str]) -> str:
+    return "\n".join(f'- "{kind}": {text}' for kind, text in kinds.items())
 
 
 def fence_for(draft: str) -> str:
@@ -89,7 +109,11 @@ def load_prompts(directory: Path | None = None) -> PromptSet:
     except OSError as exc:
         raise PromptError(f"cannot read prompt file: {exc}") from exc
     principles = load_principles()
-    system = render(system_text, principles=principles_block(principles)).strip()
+    system = render(
+        system_text,
+        principles=principles_block(principles),
+        kinds=kinds_block(load_kind_conventions()),
+    ).strip()
     if estimate_tokens(system) > SYSTEM_PROMPT_TOKEN_BUDGET:
         raise PromptError(
             f"system prompt is ~{estimate_tokens(system)} tokens, over the "

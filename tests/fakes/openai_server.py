@@ -1,8 +1,9 @@
 """A scriptable OpenAI-compatible server on 127.0.0.1 for tests.
 
 Drives the real `openai` SDK over real HTTP. Each test scripts the answers
-(`script(...)` in order, then `always(...)`), and reads back what the SDK sent
-(`requests`), like bolt-python's mock_web_api_server.
+(`script(...)` in order, then `always(...)` or `answer_with(...)`: a function of the
+request, e.g. recorded answers matched by draft, see `tests/fakes/recorded_answers.py`),
+and reads back what the SDK sent (`requests`), like bolt-python's mock_web_api_server.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,6 +90,7 @@ class FakeOpenAI:
         self.requests: list[RecordedRequest] = []
         self._script: list[Step] = []
         self._default: Step = fail(500, "nothing scripted for this request")
+        self._responder: Callable[[RecordedRequest], Step] | None = None
         self._closing = asyncio.Event()
         self._runner: web.AppRunner | None = None
         self.port = 0
@@ -102,6 +105,11 @@ class FakeOpenAI:
 
     def always(self, step: Step) -> FakeOpenAI:
         self._default = step
+        return self
+
+    def answer_with(self, responder: Callable[[RecordedRequest], Step]) -> FakeOpenAI:
+        """Answer each unscripted request with `responder(request)`."""
+        self._responder = responder
         return self
 
     async def start(self) -> FakeOpenAI:
@@ -125,13 +133,15 @@ class FakeOpenAI:
             payload = json.loads(raw)
         except ValueError:
             payload = {"_unparsed": raw.decode("utf-8", "replace")}
-        self.requests.append(
-            RecordedRequest(
-                request.path, {k.lower(): v for k, v in request.headers.items()}, payload,
-                time.monotonic(),
-            )
+        recorded = RecordedRequest(
+            request.path, {k.lower(): v for k, v in request.headers.items()}, payload,
+            time.monotonic(),
         )  # fmt: skip
-        step = self._script.pop(0) if self._script else self._default
+        self.requests.append(recorded)
+        if self._script:
+            step = self._script.pop(0)
+        else:
+            step = self._responder(recorded) if self._responder else self._default
         if step.hang:
             await self._closing.wait()
             return web.Response(status=503)
