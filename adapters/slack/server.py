@@ -12,13 +12,16 @@ from collections.abc import Iterable
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app_with_deps
+from adapters.slack.edge import Refusal, RefusalLog, unverified
 from adapters.slack.oauth import SlackInstallations, oauth_enabled, oauth_routes, open_installations
 from adapters.slack.poster import SlackTipPoster
+from adapters.slack.shapes import read_body
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 from bot.workers import WorkerPool
@@ -79,6 +82,7 @@ class SlackServer:
         self._routes = list(routes)
         self._runner: web.AppRunner | None = None
         self._socket: AsyncSocketModeHandler | None = None
+        self.refusals = RefusalLog()
 
     async def start(self) -> None:
         if self.deps.http is None:
@@ -105,8 +109,27 @@ class SlackServer:
         log.info("slack adapter started", extra={"mode": self.mode, "port": self.port})
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
+        """Verify, then shape-check, then hand to bolt (which verifies again)."""
+        raw = await request.read()
+        refusal = unverified(self.settings.slack_signing_secret or "", request.headers, raw)
+        if refusal is not None:
+            return self._refuse(refusal)
+        text = read_body(raw, request.headers.get("Content-Type"))
+        if isinstance(text, tuple):
+            return self._refuse(Refusal(400, text[0]))
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=text, query=request.query_string, headers=dict(request.headers)
+            )
+        except Exception as error:  # a shape bolt cannot build a context from
+            return self._refuse(Refusal(400, f"bolt_{type(error).__name__}"))
+        response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
+
+    def _refuse(self, refusal: Refusal) -> web.Response:
+        self.refusals.record(refusal)
+        error = "invalid request" if refusal.status == 401 else "malformed request"
+        return web.json_response({"error": error}, status=refusal.status)
 
     @property
     def events_url(self) -> str:
@@ -137,6 +160,7 @@ class SlackServer:
         if self.deps.http is not None:
             await self.deps.http.close()
             self.deps.http = None
+        self.refusals.flush()
 
 
 async def run_slack(
