@@ -11,6 +11,11 @@ from typing import Any
 log = logging.getLogger("outreach.serve")
 
 
+class AdapterFailed(Exception):
+    """An adapter cannot go on (e.g. the platform refused a token): `serve` prints the message,
+    which names what to fix, and exits 1."""
+
+
 async def settle_tasks(name_prefixes: tuple[str, ...], timeout: float) -> None:
     """Wait up to `timeout` s for the loop's tasks named with one of `name_prefixes` (work a
     library runs in its own tasks, e.g. discord.py's interaction handlers)."""

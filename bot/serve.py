@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import ReconnectingStore, build_grader
 from bot.health import Health, HealthServer
-from bot.lifecycle import exit_now, quietly, settle_tasks
+from bot.lifecycle import AdapterFailed, exit_now, quietly, settle_tasks
 from bot.metrics import MeteredPoster, Metrics
 from bot.platforms import Platforms, choose_platforms
 from bot.ports import Grader, TipPoster
@@ -191,9 +191,14 @@ class Runtime:
     async def wait(self, stop: asyncio.Event) -> int:
         """Until `stop` is set, the console ends, or an adapter fails; the exit code."""
         stopper = asyncio.create_task(stop.wait(), name="serve-stop")
-        watched = {t for n, t in self._tasks.items() if n in ("console", "discord")}
+        never = asyncio.Event()  # without Slack, nothing to fail
+        slack = asyncio.create_task(self.slack.failure() if self.slack else never.wait())
+        watched = {slack, *(t for n, t in self._tasks.items() if n in ("console", "discord"))}
         done, _ = await asyncio.wait({stopper, *watched}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
+        slack.cancel()
+        if slack in done:
+            slack.result()  # AdapterFailed (Slack refused a token) propagates to serve()
         console = self._tasks.get("console")
         if console is not None and console in done:
             return int(console.result())
@@ -289,6 +294,9 @@ def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> i
     except SettingsError as error:
         print(f"outreach-review: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    except AdapterFailed as error:  # e.g. Slack refused SLACK_APP_TOKEN
+        print(f"outreach-review: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except OSError as error:  # e.g. the port is taken
         print(f"outreach-review: cannot start: {error}", file=sys.stderr)
         return EXIT_FAILED

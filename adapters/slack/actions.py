@@ -93,7 +93,14 @@ async def run_tips(deps: SlackDeps, command: Payload) -> None:
     text = escape(reply.text)
     blocks = [section(text), *tip_blocks(reply.tip)] if reply.tip else None
     if not reply.ephemeral and response_url:
-        shared = await via_response_url(response_url, text, blocks, public=True, session=deps.http)
+        shared = await via_response_url(
+            response_url,
+            text,
+            blocks,
+            api_url=deps.client.base_url,
+            public=True,
+            session=deps.http,
+        )
         if shared is None:
             return
     await tell_privately(
