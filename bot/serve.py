@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import ReconnectingStore, build_grader
+from bot.blocking import bounded
 from bot.health import Health, HealthServer
 from bot.lifecycle import exit_now, quietly, settle_tasks
 from bot.metrics import MeteredPoster, Metrics
@@ -32,7 +33,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("outreach.serve")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-SHUTDOWN_GRACE_S = 10.0
+# Opening (and migrating) the store at start waits this long at most; past it `serve` starts
+# anyway, with the store down, and the open goes on in its thread.
+STORE_START_TIMEOUT_S = 3.0
 # discord.py runs each interaction and event in a task with one of these names.
 DISCORD_WORK_TASKS = (
     "CommandTree-invoker",
@@ -57,13 +60,13 @@ class Runtime:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         host: str = "0.0.0.0",
-        grace: float = SHUTDOWN_GRACE_S,
+        grace: float | None = None,
         discord_ready_timeout: float = 2.0,
     ) -> None:
         self.settings = settings
         self.platforms = platforms
         self.host = host
-        self.grace = grace
+        self.grace = settings.outreach_shutdown_grace if grace is None else grace
         self._discord_ready_timeout = discord_ready_timeout  # discord.py's wait for guilds
         self.metrics = Metrics()
         self.store = store if store is not None else ReconnectingStore(settings.database_url)
@@ -88,7 +91,12 @@ class Runtime:
 
     async def start(self) -> None:
         if hasattr(self.store, "connect"):  # migrations now; logs once if the store is down
-            self.metrics.store_state(await asyncio.to_thread(self.store.connect))
+            try:
+                connected = await bounded(self.store.connect, timeout=STORE_START_TIMEOUT_S)
+            except TimeoutError:
+                log.warning("store not answering; starting without it")
+                connected = False
+            self.metrics.store_state(connected)
         posters = self._build_adapters()
         self._start_tips(posters)
         if self.slack is not None:
@@ -239,7 +247,10 @@ class Runtime:
         if self.health_server is not None:
             await self.health_server.stop()
         await self.service.aclose()
-        await asyncio.to_thread(self.store.close)
+        try:  # a frozen database must not hold the process: its thread is left behind
+            await bounded(self.store.close, timeout=max(0.5, deadline - loop.time()))
+        except TimeoutError:
+            log.warning("store did not close in time; counts since the last flush are lost")
         log.info("stopped")
 
     async def _stop_workers(

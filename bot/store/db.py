@@ -21,6 +21,18 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # Any constant works; it only has to be the same for every replica.
 _PG_MIGRATION_LOCK = 7_204_315_001
 SQLITE_BUSY_TIMEOUT_S = 30
+# PostgreSQL: a server that does not answer the connection in 5 s is down; a statement that
+# runs 10 s is cut by the server; TCP keepalives (and unacknowledged writes) find a silent
+# peer in under 30 s, so a connection to a vanished host does not wait for the kernel's hours.
+PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": 5,
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 20_000,
+}
+PG_STATEMENT_TIMEOUT_MS = 10_000
 
 
 def make_engine(database_url: str) -> Engine:
@@ -38,7 +50,12 @@ def make_engine(database_url: str) -> Engine:
         return engine
     connect_args: dict[str, Any] = {}
     if url.get_backend_name() == "postgresql":
-        connect_args["connect_timeout"] = 5
+        # What the URL sets itself (e.g. ?connect_timeout=2) wins.
+        connect_args = {k: v for k, v in PG_CONNECT_ARGS.items() if k not in url.query}
+        options = url.query.get("options", "")
+        if isinstance(options, str) and "statement_timeout" not in options:
+            timeout = f"-c statement_timeout={PG_STATEMENT_TIMEOUT_MS}"
+            connect_args["options"] = f"{options} {timeout}".strip()
     return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
 
 
