@@ -74,17 +74,23 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 def _use_wal(cursor: Any) -> None:
     """Switch the file to WAL once. The switch needs the file to itself and, unlike other
     statements, fails at once instead of waiting when another connection holds it (replicas
-    starting together on a fresh file), so it is retried for up to the busy timeout."""
+    starting together on a fresh file), so it is retried for up to the busy timeout. Any
+    other failure (a read-only file or directory, a full disk) is final: raised at once."""
     deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
     while True:
         try:
             if cursor.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
                 cursor.execute("PRAGMA journal_mode=WAL")
             return
-        except sqlite3.OperationalError:
-            if time.monotonic() > deadline:
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)
+
+
+def _is_busy(exc: sqlite3.Error) -> bool:
+    """Another connection holds the file (SQLITE_BUSY or SQLITE_LOCKED, extended codes too)."""
+    return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _sqlite_begin_immediate(connection: Connection) -> None:
@@ -128,4 +134,25 @@ def upgrade(engine: Engine) -> str:
         if before != head:
             command.upgrade(_alembic_config(connection), "head")
             log.info("database migrated", extra={"from_revision": before, "to_revision": head})
+        # A store that can be read but not written (a read-only file, a standby server) is a
+        # store that is down: find out now, not on each review.
+        connection.execute(text("UPDATE alembic_version SET version_num = version_num"))
     return head
+
+
+def describe(database_url: str) -> str:
+    """The database, for a message: a SQLite file's path, else the URL without its password."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        database = url.database or ":memory:"
+        if database.startswith("file:") or database == ":memory:":
+            return database
+        return str(Path(database).expanduser().resolve())
+    return url.render_as_string(hide_password=True)
+
+
+def failure_cause(exc: BaseException) -> str:
+    """What the driver said, on one line (e.g. "attempt to write a readonly database")."""
+    cause = getattr(exc, "orig", None) or exc
+    lines = str(cause).strip().splitlines()
+    return lines[0] if lines else type(cause).__name__
