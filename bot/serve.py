@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import ReconnectingStore, build_grader
-from bot.blocking import bounded
 from bot.health import Health, HealthServer
-from bot.lifecycle import exit_now, quietly, settle_tasks
+from bot.lifecycle import close_store_within, exit_now, open_store_within, quietly, settle_tasks
 from bot.metrics import MeteredPoster, Metrics
 from bot.platforms import Platforms, choose_platforms
 from bot.ports import Grader, TipPoster
@@ -91,12 +90,7 @@ class Runtime:
 
     async def start(self) -> None:
         if hasattr(self.store, "connect"):  # migrations now; logs once if the store is down
-            try:
-                connected = await bounded(self.store.connect, timeout=STORE_START_TIMEOUT_S)
-            except TimeoutError:
-                log.warning("store not answering; starting without it")
-                connected = False
-            self.metrics.store_state(connected)
+            self.metrics.store_state(await open_store_within(self.store, STORE_START_TIMEOUT_S))
         posters = self._build_adapters()
         self._start_tips(posters)
         if self.slack is not None:
@@ -247,10 +241,7 @@ class Runtime:
         if self.health_server is not None:
             await self.health_server.stop()
         await self.service.aclose()
-        try:  # a frozen database must not hold the process: its thread is left behind
-            await bounded(self.store.close, timeout=max(0.5, deadline - loop.time()))
-        except TimeoutError:
-            log.warning("store did not close in time; counts since the last flush are lost")
+        await close_store_within(self.store, max(0.5, deadline - loop.time()))
         log.info("stopped")
 
     async def _stop_workers(

@@ -27,6 +27,7 @@ from bot.ports import ChannelContext, Grader, Rejected, TipsReply
 from bot.ratelimit import MemoryRateLimiter, rate_limited
 from bot.rules import MAX_DRAFT_CHARS, review_with_rules
 from bot.settings import Settings
+from bot.surrogates import replace_surrogates
 
 log = logging.getLogger("outreach.service")
 T = TypeVar("T")
@@ -98,6 +99,9 @@ class ReviewService:
     ) -> Review | Rejected:
         if not text or not text.strip():
             return Rejected("empty", "There is no draft to review: paste the message text.")
+        # What every grader, cache, log and platform gets: lone surrogates (JSON's "\ud800",
+        # bytes read with surrogateescape) become U+FFFD, the draft as a platform can show it.
+        text = replace_surrogates(text)
         if self._draining:
             return DRAINING
         token = REQUEST_ID.set(REQUEST_ID.get() or uuid.uuid4().hex[:12])
