@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from bot.models import Finding, PrincipleResult, Review, Status
 from bot.principles import load_principles
 from bot.rules import detectors
@@ -9,6 +11,7 @@ from bot.rules.patterns import RuleBook, load_rulebook
 from bot.rules.scoring import score_for, verdict_for
 from bot.rules.suggest import suggest_questions
 from bot.rules.text import Draft
+from bot.surrogates import has_surrogates, replace_surrogates
 
 MAX_DRAFT_CHARS = 10_000
 
@@ -19,7 +22,21 @@ def review_with_rules(text: str) -> Review:
 
 
 def review_text(text: str, max_chars: int | None, book: RuleBook | None = None) -> Review:
-    """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth)."""
+    """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth).
+
+    Any `str` is reviewed: the rules match a same-length view without lone surrogates, and
+    every quote is then taken from `text` itself, so `text[start:end] == quote` holds."""
+    if not has_surrogates(text):
+        return _review_text(text, max_chars, book)
+    review = _review_text(replace_surrogates(text), max_chars, book)
+    principles = tuple(
+        replace(p, findings=tuple(replace(f, quote=text[f.start : f.end]) for f in p.findings))
+        for p in review.principles
+    )
+    return replace(review, principles=principles)
+
+
+def _review_text(text: str, max_chars: int | None, book: RuleBook | None) -> Review:
     notes: list[str] = []
     if max_chars is not None and len(text) > max_chars:
         notes.append(
