@@ -31,9 +31,9 @@ from sqlalchemy.engine import make_url
 
 from bot.store import open_store
 from tests.fakes.frozen_db import FrozenDatabase
+from tests.fakes.processes import spawned_processes
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.tips_env import PG_SKIP_REASON, postgres_url
-from tests.fakes.processes import spawned_processes  # noqa: F401  (the `spawn` fixture)
 from tests.test_faults_serve import (
     exit_code,
     send_command,
