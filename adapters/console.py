@@ -14,8 +14,9 @@ from collections.abc import Awaitable, Callable
 from typing import TextIO
 
 from adapters.console_input import Entry, TerminalReader, terminal_session
+from adapters.console_tips import tip_text
 from bot.cli import InputError, decode_draft
-from bot.ports import ChannelContext, Rejected, TipsReply
+from bot.ports import CONSOLE_WORKSPACE, ChannelContext, Rejected, TipsReply
 from bot.present import help_text
 from bot.render_text import render_review
 from bot.service import ReviewService
@@ -38,7 +39,7 @@ GREETING = {
 }
 ReadMore = Callable[[], Awaitable[str]]
 CONSOLE_CHANNEL = ChannelContext(
-    platform="console", workspace="local", channel="console", user="you"
+    platform="console", workspace=CONSOLE_WORKSPACE, channel="console", user="you"
 )
 
 
@@ -65,11 +66,7 @@ class Console:
         reply: TipsReply = await self.service.tips_command(CONSOLE_CHANNEL, args)
         self.say(reply.text)
         if reply.tip is not None:
-            tip = reply.tip
-            self.say(
-                f"\n{tip.title} ({tip.principle_title})\n{tip.body}\n"
-                f"  Before: {tip.before}\n  After:  {tip.after}"
-            )
+            self.say("\n" + tip_text(reply.tip))
 
     async def handle(self, entry: Entry, read_more: ReadMore) -> bool:
         """Handle one entry (a line, or a whole paste); False when the user asked to quit."""

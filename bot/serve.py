@@ -130,7 +130,9 @@ class Runtime:
     def _build_adapters(self) -> dict[str, TipPoster]:
         from adapters.console_tips import ConsoleTipPoster
 
-        posters: dict[str, TipPoster] = {"console": ConsoleTipPoster(self._stdout)}
+        # With the console running, a tip posted to it is shown to its reader, not as JSON.
+        console_poster = ConsoleTipPoster(self._stdout, readable=self.platforms.console)
+        posters: dict[str, TipPoster] = {"console": console_poster}
         if self.platforms.slack:
             from adapters.slack import SlackServer, build_client
 
@@ -293,12 +295,20 @@ async def _main(settings: Settings, platforms: Platforms) -> int:
     return await run_services(settings, platforms, stop)
 
 
+def log_level(settings: Settings, platforms: Platforms) -> str:
+    """The level asked for (LOG_LEVEL); else INFO, or WARNING while the console runs: a
+    person reads that screen, and routine lines would land in the middle of reviews."""
+    if "log_level" in settings.model_fields_set:
+        return settings.log_level
+    return "WARNING" if platforms.console else "INFO"
+
+
 def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> int:
     from bot.logs import configure_logging
 
     try:
-        configure_logging(settings.log_level)
         platforms = choose_platforms(settings, slack=slack, discord=discord, console=console)
+        configure_logging(log_level(settings, platforms))
         return asyncio.run(_main(settings, platforms))
     except SettingsError as error:
         print(f"outreach-review: {error}", file=sys.stderr)

@@ -4,6 +4,7 @@ pasted into, with everything the terminal shows (its echo and stderr included) a
 from __future__ import annotations
 
 import os
+import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +28,7 @@ EMAIL = (
     "Cheers,\n"
     "Marco"
 )
+NOT_SHOWN = ("INFO", "outreach.serve", "outreach.service", '{"platform"', "^[[")
 PLATFORM_VARIABLES = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "LOG_LEVEL")
 
 StartConsole = Callable[..., Terminal]
@@ -52,6 +54,18 @@ def start_console(tmp_path: Path) -> Iterator[StartConsole]:
     yield start
     for term in started:
         term.close()
+
+
+def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot.cli", *args],
+        env=console_env(tmp_path),
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def review_then_prompt(term: Terminal) -> str:
@@ -115,3 +129,39 @@ def test_a_draft_the_terminal_does_not_mark_ends_at_the_end_marker(
     assert_one_review_of_the_whole_email(review_then_prompt(term))
     term.send(CTRL_D)  # at the prompt, Ctrl-D leaves
     assert term.finish() == 0
+
+
+def test_the_console_shows_reviews_and_tips_not_logs(start_console: StartConsole) -> None:
+    term = start_console()
+    term.type_line("/reviewoutreach Hi Dana, we help companies like yours grow. Free for a call?")
+    review_then_prompt(term)
+    shown = command(term, "/outreachtips now")
+    assert "Posted a tip here" in shown
+    assert "Before:" in shown and "After:" in shown, "the tip itself is shown"
+    screen = quit_console(term)
+    for noise in NOT_SHOWN:
+        assert noise not in screen, f"{noise!r} on the console's screen"
+
+
+def test_a_console_subscription_made_from_the_cli_is_the_consoles(
+    start_console: StartConsole, tmp_path: Path
+) -> None:
+    subscribe = ["tips", "subscribe", "--platform", "console", "--channel", "console"]
+    made = run_cli(tmp_path, *subscribe, "--weekday", "wed", "--time", "08:30")
+    assert made.returncode == 0, made.stderr
+    term = start_console()
+    status = command(term, "/outreachtips status")
+    assert "Weekly tips are on here: every Wednesday at 08:30" in status
+    assert "Unsubscribed" in command(term, "/outreachtips unsubscribe")
+    quit_console(term)
+    assert "no channel is subscribed" in run_cli(tmp_path, "tips", "status").stderr
+
+
+@pytest.mark.parametrize("variable", ["LOG_LEVEL", "OUTREACH_LOG_LEVEL"])
+def test_logs_show_in_the_console_when_asked_for(
+    start_console: StartConsole, variable: str
+) -> None:
+    term = start_console(**{variable: "INFO"})
+    term.type_line("/reviewoutreach Hi Dana, how did the Lisbon launch go?")
+    assert "INFO" in review_then_prompt(term)
+    quit_console(term)

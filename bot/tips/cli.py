@@ -68,6 +68,13 @@ def _channel_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workspace", default="", help="Slack team id or Discord guild id")
 
 
+def _workspace(args: argparse.Namespace) -> str:
+    """The console has one workspace value everywhere, whatever --workspace says."""
+    from bot.ports import CONSOLE_WORKSPACE
+
+    return CONSOLE_WORKSPACE if args.platform == "console" else str(args.workspace)
+
+
 def _error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
 
@@ -115,7 +122,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     try:
         sub = store.subscribe(
             platform=args.platform,
-            workspace=args.workspace,
+            workspace=_workspace(args),
             channel=args.channel,
             weekday=weekday,
             local_time=local_time,
@@ -135,7 +142,7 @@ def cmd_unsubscribe(args: argparse.Namespace, settings: Settings) -> int:
     if store is None:
         return 1
     try:
-        changed = store.unsubscribe(args.platform, args.workspace, args.channel)
+        changed = store.unsubscribe(args.platform, _workspace(args), args.channel)
     finally:
         store.close()
     print("unsubscribed" if changed else "was not subscribed; nothing changed")
