@@ -16,6 +16,12 @@ NO_PLATFORM = (
     "  Then run `outreach-review serve` again (in .env or the environment)."
 )
 
+# Why a platform's tips cannot be posted, when its credentials are not configured.
+MISSING_CREDENTIALS = {
+    "slack": "SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID, for OAuth)",
+    "discord": "DISCORD_TOKEN is not set",
+}
+
 
 @dataclass(frozen=True)
 class Platforms:

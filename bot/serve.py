@@ -316,6 +316,8 @@ def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> i
     except AdapterFailed as error:  # e.g. Slack refused SLACK_APP_TOKEN
         print(f"outreach-review: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # the console's reader went away: the CLI ends quietly
+        raise
     except OSError as error:  # e.g. the port is taken
         print(f"outreach-review: cannot start: {error}", file=sys.stderr)
         return EXIT_FAILED
