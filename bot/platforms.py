@@ -10,10 +10,11 @@ from bot.settings import Settings, SettingsError
 
 NO_PLATFORM = (
     "outreach-review: no chat platform is configured, so this is the console.\n"
-    "  Slack:   set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN "
-    "(Socket Mode); see docs/slack.md\n"
+    "  Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET "
+    "(HTTP); see docs/slack.md\n"
     "  Discord: set DISCORD_TOKEN; see docs/discord.md\n"
-    "  Then run `outreach-review serve` again (in .env or the environment)."
+    "  Put them in .env (cp .env.example .env), then run `make run` again "
+    "(or .venv/bin/outreach-review serve)."
 )
 
 # Why a platform's tips cannot be posted, when its credentials are not configured.

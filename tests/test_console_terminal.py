@@ -4,6 +4,7 @@ pasted into, with everything the terminal shows (its echo and stderr included) a
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -164,4 +165,14 @@ def test_logs_show_in_the_console_when_asked_for(
     term = start_console(**{variable: "INFO"})
     term.type_line("/reviewoutreach Hi Dana, how did the Lisbon launch go?")
     assert "INFO" in review_then_prompt(term)
+    quit_console(term)
+
+
+def test_the_banner_names_commands_that_run_in_a_fresh_clone(start_console: StartConsole) -> None:
+    term = start_console()
+    banner = term.screen.partition(PROMPT)[0]
+    assert "no chat platform is configured" in banner
+    assert "cp .env.example .env" in banner and "`make run`" in banner
+    not_on_path = re.findall(r"(?<![/\w])outreach-review \w+", banner)
+    assert not not_on_path, "a fresh clone has it in .venv/bin only"
     quit_console(term)
