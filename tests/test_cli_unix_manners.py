@@ -5,6 +5,7 @@ says which subscriptions it could not post and which variable is missing."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
@@ -13,6 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.llm import build_grader
+from bot.rules import review_with_rules
+from bot.settings import Settings
 from tests.test_serve_process import clean_env, free_port, run_cli
 
 DRAFT = (
@@ -44,6 +48,27 @@ def test_an_unreachable_model_fails_fast_and_says_where_it_looked(
     [line] = result.stderr.splitlines()
     assert base_url in line and "OPENAI_BASE_URL" in line and "APIConnectionError" in line
     assert API_KEY not in line
+
+
+async def test_an_unreachable_model_is_reported_once_not_on_every_review(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = Settings(
+        openai_api_key=API_KEY,
+        openai_base_url=f"http://user:secret-pw@127.0.0.1:{free_port()}/v1",
+        outreach_cache_ttl=0,
+    )
+    grader = build_grader(settings)
+    assert grader is not None
+    caplog.set_level(logging.WARNING, logger="outreach.llm")
+    try:
+        for draft in (DRAFT, DRAFT + " Thanks!", DRAFT + " Best, Marco"):
+            review = await grader.grade(draft, review_with_rules(draft))
+            assert review.fallback_reason == "server_error"
+    finally:
+        await grader.aclose()
+    [line] = [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+    assert "secret-pw" not in line and API_KEY not in line
 
 
 def test_output_into_a_closed_pipe_ends_quietly(tmp_path: Path, draft_file: Path) -> None:
