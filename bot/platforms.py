@@ -1,4 +1,5 @@
-"""Which adapters `serve` runs: those asked for, else those with credentials, else the console."""
+"""Which adapters `serve` runs: those asked for, else those with credentials, else the console;
+and the log level that suits them."""
 
 from __future__ import annotations
 
@@ -49,3 +50,11 @@ def choose_platforms(
     if discord and not settings.discord_token:
         raise SettingsError("DISCORD_TOKEN is not set: see docs/discord.md for how to get one.")
     return Platforms(slack, discord, console)
+
+
+def log_level_for(settings: Settings, platforms: Platforms) -> str:
+    """The level asked for (LOG_LEVEL); else INFO, or WARNING while the console runs: a
+    person reads that screen, and routine lines would land in the middle of reviews."""
+    if "log_level" in settings.model_fields_set:
+        return settings.log_level
+    return "WARNING" if platforms.console else "INFO"

@@ -26,7 +26,7 @@ from bot.lifecycle import (
     settle_tasks,
 )
 from bot.metrics import MeteredPoster, Metrics
-from bot.platforms import Platforms, choose_platforms
+from bot.platforms import Platforms, choose_platforms, log_level_for
 from bot.ports import Grader, TipPoster
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
@@ -295,20 +295,12 @@ async def _main(settings: Settings, platforms: Platforms) -> int:
     return await run_services(settings, platforms, stop)
 
 
-def log_level(settings: Settings, platforms: Platforms) -> str:
-    """The level asked for (LOG_LEVEL); else INFO, or WARNING while the console runs: a
-    person reads that screen, and routine lines would land in the middle of reviews."""
-    if "log_level" in settings.model_fields_set:
-        return settings.log_level
-    return "WARNING" if platforms.console else "INFO"
-
-
 def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> int:
     from bot.logs import configure_logging
 
     try:
         platforms = choose_platforms(settings, slack=slack, discord=discord, console=console)
-        configure_logging(log_level(settings, platforms))
+        configure_logging(log_level_for(settings, platforms))
         return asyncio.run(_main(settings, platforms))
     except SettingsError as error:
         print(f"outreach-review: {error}", file=sys.stderr)
