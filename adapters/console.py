@@ -1,8 +1,8 @@
 """Console adapter: the same commands as the chat platforms, in a terminal.
 
 With stdin a terminal it is a small REPL (`/reviewoutreach <draft>`, a pasted
-multi-line draft ended by a blank line or Ctrl-D, `/outreachtips ...`, `/help`,
-`/quit`). With stdin not a terminal it reads everything as one draft and
+draft of any number of paragraphs, `/outreachtips ...`, `/help`, `/quit`; reading is in
+`console_input`). With stdin not a terminal it reads everything as one draft and
 prints one review, so `echo "..." | make run` works.
 """
 
@@ -13,8 +13,10 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from adapters.console_input import Entry, TerminalReader, terminal_session
+from adapters.console_tips import tip_text
 from bot.cli import InputError, decode_draft
-from bot.ports import ChannelContext, Rejected, TipsReply
+from bot.ports import CONSOLE_WORKSPACE, ChannelContext, Rejected, TipsReply
 from bot.present import help_text
 from bot.render_text import render_review
 from bot.service import ReviewService
@@ -22,16 +24,22 @@ from bot.settings import Settings
 from bot.surrogates import has_surrogates
 
 COMMANDS = {
-    "/reviewoutreach <draft>": "review a draft (or paste it; end with a blank line or Ctrl-D)",
+    "/reviewoutreach <draft>": "review a draft (or just paste it and press Enter)",
     "/outreachtips subscribe|unsubscribe|status|now|preview": "weekly tips for this console",
     "/help": "show this help",
     "/quit": "leave",
 }
 PROMPT = "outreach> "
-NOT_UTF8_LINE = "That line is not UTF-8 text, so it was skipped: paste it again as UTF-8."
+GREETING = {
+    True: "Outreach Review (console). Paste a draft, as many paragraphs as you like, and press "
+    "Enter.\nTyping one instead? End it with a line holding only . (or press Ctrl-D). "
+    "/help lists the commands.",
+    False: "Outreach Review (console). Paste or type a draft and end it with a line holding "
+    "only . (or press Ctrl-D). /help lists the commands.",
+}
 ReadMore = Callable[[], Awaitable[str]]
 CONSOLE_CHANNEL = ChannelContext(
-    platform="console", workspace="local", channel="console", user="you"
+    platform="console", workspace=CONSOLE_WORKSPACE, channel="console", user="you"
 )
 
 
@@ -58,16 +66,13 @@ class Console:
         reply: TipsReply = await self.service.tips_command(CONSOLE_CHANNEL, args)
         self.say(reply.text)
         if reply.tip is not None:
-            tip = reply.tip
-            self.say(
-                f"\n{tip.title} ({tip.principle_title})\n{tip.body}\n"
-                f"  Before: {tip.before}\n  After:  {tip.after}"
-            )
+            self.say("\n" + tip_text(reply.tip))
 
-    async def handle(self, line: str, read_more: ReadMore) -> bool:
-        """Handle one input line; False when the user asked to quit."""
-        stripped = line.strip()
-        command, _, rest = stripped.partition(" ")
+    async def handle(self, entry: Entry, read_more: ReadMore) -> bool:
+        """Handle one entry (a line, or a whole paste); False when the user asked to quit."""
+        stripped = entry.text.strip()
+        command = stripped.split(maxsplit=1)[0] if stripped else ""
+        rest = stripped[len(command) :].strip()
         if command in ("/quit", "/exit"):
             return False
         if command == "/help":
@@ -80,8 +85,8 @@ class Console:
         elif command.startswith("/"):
             self.say(f"Unknown command {command}. Type /help for the commands.")
         elif stripped:
-            more = await read_more()
-            await self.review("\n".join(filter(None, [line.rstrip("\n"), more])))
+            more = "" if entry.pasted else await read_more()  # a paste is the whole draft
+            await self.review("\n".join(filter(None, [entry.text, more])))
         return True
 
 
@@ -128,33 +133,13 @@ def _read_all(stdin: TextIO) -> str:
 
 
 async def _repl(console: Console, stdin: TextIO, stdout: TextIO) -> None:
-    console.say(
-        "Outreach Review (console). Paste a draft and end it with a blank line, or type /help."
-    )
-
-    async def readline(prompt: str) -> str | None:
+    with terminal_session(stdin, stdout) as pastes_marked:
+        console.say(GREETING[pastes_marked])
+        reader = TerminalReader(stdin, stdout, console.say)
         while True:
-            stdout.write(prompt)
-            stdout.flush()
-            try:
-                line = await asyncio.to_thread(stdin.readline)
-            except UnicodeDecodeError:
-                console.say(NOT_UTF8_LINE)
-                continue
-            return line if line else None  # "" means end of input (Ctrl-D)
-
-    async def read_more() -> str:
-        lines: list[str] = []
-        while True:
-            line = await readline("... ")
-            if line is None or not line.strip():
-                return "\n".join(lines)
-            lines.append(line.rstrip("\n"))
-
-    while True:
-        line = await readline(PROMPT)
-        if line is None:
-            console.say("")
-            return
-        if not await console.handle(line, read_more):
-            return
+            entry = await reader.read(PROMPT)
+            if entry is None:
+                console.say("")
+                return
+            if not await console.handle(entry, reader.read_draft):
+                return

@@ -1,4 +1,5 @@
-"""Which adapters `serve` runs: those asked for, else those with credentials, else the console."""
+"""Which adapters `serve` runs: those asked for, else those with credentials, else the console;
+and the log level that suits them."""
 
 from __future__ import annotations
 
@@ -10,11 +11,18 @@ from bot.settings import Settings, SettingsError
 
 NO_PLATFORM = (
     "outreach-review: no chat platform is configured, so this is the console.\n"
-    "  Slack:   set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (HTTP) or SLACK_APP_TOKEN "
-    "(Socket Mode); see docs/slack.md\n"
+    "  Slack:   set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET "
+    "(HTTP); see docs/slack.md\n"
     "  Discord: set DISCORD_TOKEN; see docs/discord.md\n"
-    "  Then run `outreach-review serve` again (in .env or the environment)."
+    "  Put them in .env (cp .env.example .env), then run `make run` again "
+    "(or .venv/bin/outreach-review serve)."
 )
+
+# Why a platform's tips cannot be posted, when its credentials are not configured.
+MISSING_CREDENTIALS = {
+    "slack": "SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID, for OAuth)",
+    "discord": "DISCORD_TOKEN is not set",
+}
 
 
 @dataclass(frozen=True)
@@ -42,3 +50,11 @@ def choose_platforms(
     if discord and not settings.discord_token:
         raise SettingsError("DISCORD_TOKEN is not set: see docs/discord.md for how to get one.")
     return Platforms(slack, discord, console)
+
+
+def log_level_for(settings: Settings, platforms: Platforms) -> str:
+    """The level asked for (LOG_LEVEL); else INFO, or WARNING while the console runs: a
+    person reads that screen, and routine lines would land in the middle of reviews."""
+    if "log_level" in settings.model_fields_set:
+        return settings.log_level
+    return "WARNING" if platforms.console else "INFO"

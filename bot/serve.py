@@ -26,7 +26,7 @@ from bot.lifecycle import (
     settle_tasks,
 )
 from bot.metrics import MeteredPoster, Metrics
-from bot.platforms import Platforms, choose_platforms
+from bot.platforms import Platforms, choose_platforms, log_level_for
 from bot.ports import Grader, TipPoster
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
@@ -130,7 +130,9 @@ class Runtime:
     def _build_adapters(self) -> dict[str, TipPoster]:
         from adapters.console_tips import ConsoleTipPoster
 
-        posters: dict[str, TipPoster] = {"console": ConsoleTipPoster(self._stdout)}
+        # With the console running, a tip posted to it is shown to its reader, not as JSON.
+        console_poster = ConsoleTipPoster(self._stdout, readable=self.platforms.console)
+        posters: dict[str, TipPoster] = {"console": console_poster}
         if self.platforms.slack:
             from adapters.slack import SlackServer, build_client
 
@@ -297,8 +299,8 @@ def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> i
     from bot.logs import configure_logging
 
     try:
-        configure_logging(settings.log_level)
         platforms = choose_platforms(settings, slack=slack, discord=discord, console=console)
+        configure_logging(log_level_for(settings, platforms))
         return asyncio.run(_main(settings, platforms))
     except SettingsError as error:
         print(f"outreach-review: {error}", file=sys.stderr)
@@ -306,6 +308,8 @@ def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> i
     except AdapterFailed as error:  # e.g. Slack refused SLACK_APP_TOKEN
         print(f"outreach-review: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except BrokenPipeError:  # the console's reader went away: the CLI ends quietly
+        raise
     except OSError as error:  # e.g. the port is taken
         print(f"outreach-review: cannot start: {error}", file=sys.stderr)
         return EXIT_FAILED

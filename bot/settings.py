@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -63,7 +63,10 @@ class Settings(BaseSettings):
     health_port: int = Field(default=8080, ge=0, le=65535)
     # Seconds `serve` takes at most to stop after SIGTERM/SIGINT, whatever it waits on.
     outreach_shutdown_grace: float = Field(default=10.0, gt=0, le=600)
-    log_level: str = "INFO"
+    # Unset: INFO, or WARNING while the console runs (`bot.platforms.log_level_for`).
+    log_level: str = Field(
+        default="INFO", validation_alias=AliasChoices("log_level", "outreach_log_level")
+    )
 
     @field_validator("outreach_llm", "outreach_tips_digest", mode="before")
     @classmethod

@@ -52,7 +52,7 @@ def test_subscribe_status_unsubscribe_and_db_upgrade(
 ) -> None:
     url = f"sqlite:///{tmp_path}/data/outreach.db"
     assert run_handler(["db", "upgrade"], url) == 0
-    assert "revision 0001_initial" in capsys.readouterr().out
+    assert "revision 0002_console_workspace" in capsys.readouterr().out
     argv = ["tips", "subscribe", "--platform", "slack", "--channel", "C1", "--workspace", "T1"]
     assert (
         run_handler([*argv, "--weekday", "wed", "--time", "8:30", "--tz", "Europe/Paris"], url) == 0

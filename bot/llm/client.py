@@ -27,6 +27,9 @@ MAX_COMPLETION_TOKENS = 1600
 # the limit (or is not the model at all) and is not read further, nor sent back for repair.
 MAX_ANSWER_CHARS = 32_000
 MAX_ATTEMPTS = 8
+# A server that cannot be reached (no network, nothing listening, a wrong OPENAI_BASE_URL)
+# rarely comes back within a review: one quick retry, then the rules answer.
+CONNECT_ATTEMPTS = 2
 BACKOFF_INITIAL_S = 0.25
 BACKOFF_MAX_S = 4.0
 # After the provider rejects our credentials or model, stop asking it for a while.
@@ -111,6 +114,8 @@ class ChatClient:
         self._send_temperature = True
         self._blocked_until = 0.0
         self._blocked_reason: FallbackReason = "auth"
+        self._base_url_set = bool(settings.openai_base_url)
+        self._unreachable_reported = False  # one stderr line per outage, not one per review
         _keep_request_bodies_out_of_logs()
 
     @property
@@ -139,7 +144,9 @@ class ChatClient:
         try:
             async for attempt in retrying:
                 with attempt:
-                    return await self._request(messages, response_format, deadline, meter)
+                    completion = await self._request(messages, response_format, deadline, meter)
+                    self._unreachable_reported = False
+                    return completion
         except self._openai.APIError as exc:
             raise self._failure(exc) from None
         except TimeoutError:
@@ -225,11 +232,35 @@ class ChatClient:
         backoff = BACKOFF_INITIAL_S * 2 ** (state.attempt_number - 1)
         return min(BACKOFF_MAX_S, backoff) + jitter
 
-    @staticmethod
-    def _should_stop(state: RetryCallState, deadline: float) -> bool:
+    def _should_stop(self, state: RetryCallState, deadline: float) -> bool:
         if state.attempt_number >= MAX_ATTEMPTS:
             return True
+        if state.attempt_number >= CONNECT_ATTEMPTS and self._unreachable(state):
+            return True
         return time.monotonic() + (state.upcoming_sleep or 0.0) >= deadline
+
+    def _unreachable(self, state: RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        openai = self._openai
+        return isinstance(exc, openai.APIConnectionError) and not isinstance(
+            exc, openai.APITimeoutError
+        )
+
+    def _report_unreachable(self, exc: BaseException) -> None:
+        """One line naming where the model was looked for and what went wrong (the classes
+        only: no exception text, which may carry more than the operator needs)."""
+        if self._unreachable_reported:
+            return
+        self._unreachable_reported = True
+        where = self._client.base_url.copy_with(userinfo=b"")  # never a password in a log
+        setting = "OPENAI_BASE_URL" if self._base_url_set else "OPENAI_BASE_URL unset: OpenAI's"
+        cause = exc.__cause__ or exc.__context__
+        error = type(exc).__name__ + (f" ({type(cause).__name__})" if cause else "")
+        log.warning(
+            f"model server unreachable at {where} ({setting}): {error}; "
+            "the built-in rules review instead",
+            extra={"error": type(exc).__name__, "model": self._model},
+        )
 
     def _failure(self, exc: BaseException) -> ModelFailure:
         openai = self._openai
@@ -238,6 +269,7 @@ class ChatClient:
         if isinstance(exc, openai.APITimeoutError):
             return ModelFailure("timeout")
         if isinstance(exc, openai.APIConnectionError):
+            self._report_unreachable(exc)
             return ModelFailure("server_error", "cannot connect to the model server")
         if not isinstance(exc, openai.APIStatusError):
             return ModelFailure("server_error", type(exc).__name__)

@@ -68,6 +68,13 @@ def _channel_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workspace", default="", help="Slack team id or Discord guild id")
 
 
+def _workspace(args: argparse.Namespace) -> str:
+    """The console has one workspace value everywhere, whatever --workspace says."""
+    from bot.ports import CONSOLE_WORKSPACE
+
+    return CONSOLE_WORKSPACE if args.platform == "console" else str(args.workspace)
+
+
 def _error(message: str) -> None:
     print(f"error: {message}", file=sys.stderr)
 
@@ -115,7 +122,7 @@ def cmd_subscribe(args: argparse.Namespace, settings: Settings) -> int:
     try:
         sub = store.subscribe(
             platform=args.platform,
-            workspace=args.workspace,
+            workspace=_workspace(args),
             channel=args.channel,
             weekday=weekday,
             local_time=local_time,
@@ -135,7 +142,7 @@ def cmd_unsubscribe(args: argparse.Namespace, settings: Settings) -> int:
     if store is None:
         return 1
     try:
-        changed = store.unsubscribe(args.platform, args.workspace, args.channel)
+        changed = store.unsubscribe(args.platform, _workspace(args), args.channel)
     finally:
         store.close()
     print("unsubscribed" if changed else "was not subscribed; nothing changed")
@@ -184,16 +191,22 @@ def cmd_tick(
     if store is None:
         return 1
 
-    async def tick() -> list[Any]:
+    async def tick() -> tuple[list[Any], list[str]]:
+        """The outcomes, and the platform of each subscription no poster could serve."""
         if posters is not None:
-            return list(await Ticker(store, load_library(), posters, settings).tick(at))
+            return await tick_through(posters)
         from bot.cron import cron_posters
 
         async with cron_posters(settings) as configured:
-            return list(await Ticker(store, load_library(), configured, settings).tick(at))
+            return await tick_through(configured)
+
+    async def tick_through(chosen: Mapping[str, TipPoster]) -> tuple[list[Any], list[str]]:
+        outcomes = await Ticker(store, load_library(), chosen, settings).tick(at)
+        waiting = [s.platform for s in store.list_subscriptions() if s.platform not in chosen]
+        return list(outcomes), waiting
 
     try:
-        outcomes = asyncio.run(tick())
+        outcomes, waiting = asyncio.run(tick())
     except Exception as exc:
         _error(f"tick failed ({type(exc).__name__}); the next tick will catch up.")
         return 1
@@ -207,7 +220,18 @@ def cmd_tick(
         f"{len(outcomes) - sum(counts.values())} given up",
         file=sys.stderr,
     )
+    _say_skipped(waiting)
     return 0
+
+
+def _say_skipped(platforms: list[str]) -> None:
+    from bot.platforms import MISSING_CREDENTIALS
+
+    for platform in sorted(set(platforms)):
+        count = platforms.count(platform)
+        subscriptions = "subscription" if count == 1 else "subscriptions"
+        why = MISSING_CREDENTIALS.get(platform, "this tick has no poster for it")
+        print(f"skipped {count} {platform} {subscriptions}: {why}", file=sys.stderr)
 
 
 def cmd_db_upgrade(args: argparse.Namespace, settings: Settings) -> int:
