@@ -41,6 +41,29 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 _NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[,:]?\s*$")
+_PS = re.compile(r"^\s*p\.?\s?p?\.?\s?s\b\.?", re.IGNORECASE)
+_MAX_SIGNATURE_LINES = 6
+_TITLE_GLUE = frozenset("of and at the & for in | - — – @ / + on to".split())
+# "Dana," or "Jess, helping…": a bare name opening the note is a greeting.
+_NAME_GREETING = re.compile(r"^\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*(?:,|—|–| - )\s*")
+_NOT_NAMES = frozenset(
+    "Thanks Thank So Also Yes No Well Anyway Okay Ok Sure Honestly Quick Just Btw Hope Sorry "
+    "Congrats Congratulations Great Good Nice Hello Hi Hey Dear Apologies Again".split()
+)
+
+
+def _is_signature_line(line: str) -> bool:
+    """A name, a title or a company on its own line: short, no sentence punctuation."""
+    stripped = line.strip()
+    words = stripped.split()
+    if len(stripped) > 60 or len(words) > 8 or stripped[-1:] in "?!":
+        return False
+    title_case = all(w[:1].isupper() or w[:1].isdigit() or w in _TITLE_GLUE for w in words)
+    if stripped[-1:] == ".":
+        return title_case  # "Head of Growth, Acme Co."
+    return title_case or len(words) <= 6
+
+
 SIGN_OFF = re.compile(
     r"^\s*(?:best|cheers|thanks|thank you|regards|kind regards|best regards|warm regards|warmly|"
     r"sincerely|talk soon|all the best|many thanks|thanks so much|thanks again|hope to hear from "
@@ -145,11 +168,15 @@ class Draft:
     def greeting_end(self) -> int:
         """Offset where the greeting ("Hi Sam,") ends, 0 when there is none."""
         match = GREETING.match(self.masked)
-        return match.end() if match else 0
+        if match:
+            return match.end()
+        named = _NAME_GREETING.match(self.masked)
+        if named and named.group(1).split()[0] not in _NOT_NAMES:
+            return named.end()
+        return 0
 
     @cached_property
-    def body(self) -> tuple[Sentence, ...]:
-        """Sentences between the greeting and the sign-off."""
+    def _after_greeting(self) -> list[Sentence]:
         sentences = [s for s in self.sentences if s.end > self.greeting_end]
         if sentences and sentences[0].start < self.greeting_end:
             first = sentences[0]
@@ -160,14 +187,41 @@ class Draft:
             sentences[0] = Sentence(start, first.end, self.masked[start : first.end])
             if not sentences[0].text.strip():
                 sentences.pop(0)
-        cut = len(sentences)
-        for index in range(len(sentences) - 1, max(-1, len(sentences) - 4), -1):
-            line = sentences[index].text
-            if SIGN_OFF.match(line) or (_NAME_LINE.match(line) and len(line) < 40):
+        return sentences
+
+    @cached_property
+    def _parts(self) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], tuple[Sentence, ...]]:
+        """(body, signature, P.S.): the sign-off block is the run of short unpunctuated
+        lines (a name, a title, a company) and closings like "Best," before any P.S."""
+        sentences = self._after_greeting
+        ps_at = next((i for i, s in enumerate(sentences) if _PS.match(s.text)), len(sentences))
+        main, ps = sentences[:ps_at], sentences[ps_at:]
+        cut = len(main)
+        for index in range(len(main) - 1, max(-1, len(main) - 1 - _MAX_SIGNATURE_LINES), -1):
+            line = main[index].text
+            if SIGN_OFF.match(line) or _is_signature_line(line):
                 cut = index
             else:
                 break
-        return tuple(sentences[:cut])
+        return tuple(main[:cut]), tuple(main[cut:]), tuple(ps)
+
+    @cached_property
+    def body(self) -> tuple[Sentence, ...]:
+        """Sentences between the greeting and the sign-off (a P.S. is not body)."""
+        return self._parts[0]
+
+    @cached_property
+    def signature(self) -> tuple[Sentence, ...]:
+        return self._parts[1]
+
+    @cached_property
+    def postscript(self) -> tuple[Sentence, ...]:
+        return self._parts[2]
+
+    @cached_property
+    def prose(self) -> tuple[Sentence, ...]:
+        """What the writer says to them: the body and any P.S."""
+        return self.body + self.postscript
 
     @cached_property
     def may_have_merge_fields(self) -> bool:

@@ -1,0 +1,200 @@
+"""The structure of a draft as named numbers: what its opening, body and questions do.
+
+Everything here is derived from the sentence acts (acts.py) and the draft's parts
+(text.py); the principle checks and the learned weights read these features by name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from bot.rules.acts import SentenceActs, analyse
+from bot.rules.text import Draft
+
+# Acts that put the sender, their offer or their wants forward.
+SENDER_ACTS = (
+    "self_intro", "credential", "offer", "result", "traction", "job_seek", "recruit",
+    "invite", "reach_out", "bump",
+)  # fmt: skip
+PITCH_ACTS = ("offer", "result", "traction", "credential", "recruit", "invite", "self_praise", "brochure")
+# Acts that are about the reader or what the two share.
+THEIR_ACTS = (
+    "their_work", "their_news", "shared_history", "indirect_question", "referral", "thanks_them",
+    "perceive_them",
+)  # fmt: skip
+# Openers skipped before judging whom the opening is about.
+SKIPPABLE = frozenset(
+    {"pleasantry", "question_pleasantry", "gap", "apology", "excuse", "recent", "compliment"}
+)
+_CAPITALISED = re.compile(r"(?<![\w'’])(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*)")
+_NUMBER = re.compile(r"(?<![\w.])(?:\$?\d[\d,.]*%?)")
+_QUOTED = re.compile(r"[\"“][^\"”\n]{8,120}[\"”]")
+COMMON_CAPS = frozenset(
+    "I I'm I've I'd I'll Hi Hey Hello Dear Thanks Thank Best Cheers Regards LinkedIn Linkedin "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Would Could Can Let Looking PS "
+    "AI SaaS Just Quick Happy Great Good Also So And But The This That It We You Your My Our "
+    "If When What How Why Is Are Do Does Did Have Has Had Will Zoom Google Slack Email Mr Mrs "
+    "Ms Dr Prof".split()
+)
+# Job titles and employers say where someone works, not what they did: not a detail.
+TITLE_WORDS = frozenset(
+    "head director engineer engineering manager architect lead vp ceo cto cfo coo cmo founder "
+    "co-founder support sales marketing product software senior staff principal president "
+    "chief officer recruiter developer designer analyst scientist partner associate intern "
+    "student professor team teams group solutions operations ops growth success customer "
+    "research data platform infrastructure security design people talent hr".split()
+)
+_EMPLOYER = re.compile(r"\b(?:at|@|with|from|for|joined|joining)\s+$", re.I)
+
+
+@dataclass(frozen=True)
+class Question:
+    start: int
+    end: int
+    kind: str  # "genuine", "cta" or "pleasantry"
+
+
+class DraftFeatures:
+    """A draft's sentences with their acts, its opening, its questions, and counts."""
+
+    def __init__(self, draft: Draft) -> None:
+        self.draft = draft
+        self.sentences: list[SentenceActs] = analyse(draft, draft.prose)
+        self.body_end = draft.body[-1].end if draft.body else 0
+        for question in self.questions:  # questions become acts the rules can name
+            for sentence in self.sentences:
+                if sentence.start == question.start:
+                    sentence.acts[f"question_{question.kind}"] = (question.start, question.end)
+
+    @cached_property
+    def opening(self) -> list[SentenceActs]:
+        """The first two substantive sentences: pleasantries, the gap and flattery skipped."""
+        out: list[SentenceActs] = []
+        for sentence in self.sentences:
+            if not out and self._skippable(sentence):
+                continue
+            out.append(sentence)
+            if len(out) == 2:
+                break
+        return out
+
+    @staticmethod
+    def _skippable(sentence: SentenceActs) -> bool:
+        acts = set(sentence.acts)
+        if acts & set(SENDER_ACTS) or acts & {"their_work", "their_news", "shared_history"}:
+            return False
+        return bool(acts & SKIPPABLE) and not sentence.question
+
+    @cached_property
+    def questions(self) -> list[Question]:
+        out = []
+        for sentence in self.sentences:
+            if not sentence.question:
+                continue
+            if sentence.does("question_pleasantry"):
+                kind = "pleasantry"
+            elif sentence.does("question_cta", "cta") and not sentence.does("indirect_question"):
+                kind = "cta"
+            elif len(self.draft.masked[sentence.start : sentence.end].split()) < 3:
+                kind = "pleasantry"
+            else:
+                kind = "genuine"
+            out.append(Question(sentence.start, sentence.end, kind))
+        return out
+
+    def count(self, *acts: str) -> int:
+        """How many sentences do any of `acts`."""
+        return sum(1 for s in self.sentences if s.does(*acts))
+
+    def first(self, *acts: str) -> tuple[int, int] | None:
+        for sentence in self.sentences:
+            span = sentence.span(*acts)
+            if span is not None:
+                return span
+        return None
+
+    def named_details(self, sentences: list[SentenceActs] | None = None) -> int:
+        """Distinct names, numbers and quoted phrases in sentences not about the sender."""
+        seen: set[str] = set()
+        for sentence in self.sentences if sentences is None else sentences:
+            if sentence.subject == "sender" and not sentence.does(*THEIR_ACTS):
+                continue
+            text = self.draft.masked[sentence.start : sentence.end]
+            for match in _CAPITALISED.finditer(text):
+                token = match.group(0)
+                if match.start() == 0 or token in COMMON_CAPS or token.lower() in TITLE_WORDS:
+                    continue
+                if _EMPLOYER.search(text[max(0, match.start() - 12) : match.start()]):
+                    continue  # "at Ramp": where they work
+                seen.add(token.lower())
+            seen.update(m.group(0) for m in _NUMBER.finditer(text))
+            seen.update(m.group(0).lower() for m in _QUOTED.finditer(text))
+        return len(seen)
+
+    def _about_them(self, sentence: SentenceActs) -> bool:
+        return sentence.subject == "recipient" or sentence.does(*THEIR_ACTS, "compliment")
+
+    @cached_property
+    def vector(self) -> dict[str, float]:
+        """Every feature by name (the principle models read these)."""
+        sentences = self.sentences
+        n = max(1, len(sentences))
+        opening = self.opening
+        first = opening[0] if opening else None
+        second = opening[1] if len(opening) > 1 else None
+
+        def opens(*acts: str) -> float:
+            return float(bool(first and first.does(*acts)))
+
+        theirs = [s for s in sentences if self._about_them(s)]
+        concrete = [s for s in theirs if self.named_details([s]) > 0]
+        kinds = [q.kind for q in self.questions]
+        out: dict[str, float] = {
+            "open.sender_act": opens(*SENDER_ACTS),
+            "open.their_act": opens(*THEIR_ACTS, "compliment"),
+            "open.subject_sender": float(bool(first and first.subject == "sender")),
+            "open.subject_recipient": float(bool(first and first.subject == "recipient")),
+            "open.question": float(bool(first and first.question and self._genuine(first))),
+            "open2.sender_act": float(bool(second and second.does(*SENDER_ACTS))),
+            "open.self_intro": opens("self_intro", "credential"),
+            "open.reach_out": opens("reach_out", "bump"),
+            "open.offer": opens("offer", "result", "traction", "self_praise"),
+            "open.job": opens("job_seek", "recruit"),
+            "open.news": opens("their_news", "referral", "intro_request"),
+            "open.perceive": opens("perceive_them", "thanks_them"),
+            "open.work": opens("their_work", "shared_history", "engages_detail"),
+            "open.filler": opens("filler"),
+            "open.none": float(first is None),
+            "sentences": float(len(sentences)),
+            "words": float(self.draft.words),
+            "sender_share": sum(1 for s in sentences if s.subject == "sender") / n,
+            "recipient_share": len(theirs) / n,
+            "details.their": float(self.named_details(theirs)),
+            "details.all": float(self.named_details()),
+            "concrete_their": float(len(concrete)),
+            "q.genuine": float(kinds.count("genuine")),
+            "q.cta": float(kinds.count("cta")),
+            "q.pleasantry": float(kinds.count("pleasantry")),
+            "pitch.sentences": float(self.count(*PITCH_ACTS)),
+            "pitch.share": self.count(*PITCH_ACTS) / n,
+            "ps.pitch": float(any(s.does(*PITCH_ACTS) for s in sentences if self._in_ps(s))),
+            "bullets": float(sum(1 for s in sentences if s.subject == "none")),
+        }
+        for act in _act_names():
+            out[f"act.{act}"] = float(self.count(act))
+        return out
+
+    def _genuine(self, sentence: SentenceActs) -> bool:
+        return any(q.start == sentence.start and q.kind == "genuine" for q in self.questions)
+
+    def _in_ps(self, sentence: SentenceActs) -> bool:
+        return any(sentence.start >= p.start for p in self.draft.postscript[:1])
+
+
+def _act_names() -> tuple[str, ...]:
+    from bot.rules.acts import load_acts
+
+    return load_acts().names()

@@ -1,0 +1,95 @@
+"""Learned weights: one logistic model per principle (and one for the kind), as data.
+
+`bot/data/weights.json` is written by `outreach-review train` (bot/rules/train.py) from a
+labelled file and read here with plain Python: each model is a list of feature names, the
+standardisation it was trained with, its coefficients and an intercept. A feature is
+log1p-squashed before standardising, so one long list cannot dominate.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fnmatch import fnmatchcase
+from functools import cache
+from importlib import resources
+from typing import Any
+
+WEIGHTS_FILE = "weights.json"
+THRESHOLD = 0.5
+
+
+def squash(value: float) -> float:
+    return math.log1p(value) if value > 0 else 0.0
+
+
+def select(names: list[str], reads: tuple[str, ...]) -> list[str]:
+    """The feature names a model reads: `reads` holds names and shell-style patterns."""
+    return [name for name in names if any(fnmatchcase(name, pattern) for pattern in reads)]
+
+
+@dataclass(frozen=True)
+class LogisticModel:
+    features: tuple[str, ...]
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+    coef: tuple[float, ...]
+    intercept: float
+
+    def probability(self, values: Mapping[str, float]) -> float:
+        z = self.intercept
+        for name, mean, scale, coef in zip(
+            self.features, self.mean, self.scale, self.coef, strict=True
+        ):
+            z += coef * (squash(values.get(name, 0.0)) - mean) / scale
+        if z < -30:
+            return 0.0
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "features": list(self.features),
+            "mean": [round(v, 6) for v in self.mean],
+            "scale": [round(v, 6) for v in self.scale],
+            "coef": [round(v, 6) for v in self.coef],
+            "intercept": round(self.intercept, 6),
+        }
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> LogisticModel:
+        return cls(
+            features=tuple(raw["features"]),
+            mean=tuple(raw["mean"]),
+            scale=tuple(raw["scale"]),
+            coef=tuple(raw["coef"]),
+            intercept=float(raw["intercept"]),
+        )
+
+
+@dataclass(frozen=True)
+class Weights:
+    """A model per principle id, plus "kind" (probability that the draft is a reconnect)."""
+
+    models: dict[str, LogisticModel]
+    meta: dict[str, Any]
+
+    def to_json(self) -> str:
+        body = {"meta": self.meta, "models": {k: m.to_dict() for k, m in self.models.items()}}
+        return json.dumps(body, indent=1, sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> Weights:
+        raw = json.loads(text)
+        models = {k: LogisticModel.from_dict(v) for k, v in raw["models"].items()}
+        return cls(models=models, meta=dict(raw.get("meta", {})))
+
+
+@cache
+def load_weights() -> Weights | None:
+    """The shipped weights, or None when the file is absent (the rules decide alone)."""
+    path = resources.files("bot").joinpath("data", WEIGHTS_FILE)
+    if not path.is_file():
+        return None
+    return Weights.from_json(path.read_text(encoding="utf-8"))
