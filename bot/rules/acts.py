@@ -1,8 +1,11 @@
-"""What each sentence of a draft does and whom it is about (acts.yaml), found in one pass.
+"""What each sentence of a draft does and whom it is about (acts.yaml), found in few passes.
 
-Every act's patterns are compiled once into RE2 automata. "Anywhere" patterns scan the
-whole draft once per act and each match is filed under its sentence; "lead" patterns are
-tried once per sentence at its start (after "So," / "Also," and the like).
+Speed matters: a review must take a fraction of a millisecond. Every act's "anywhere"
+patterns are one RE2 automaton run once over the whole draft (UTF-8 encoded once, so the
+wrapper does not re-encode per call), and each match is filed under its sentence. All
+"lead" patterns (which must match where a sentence starts) are one automaton run once over
+the draft with every sentence on a line of its own; the first act listed in acts.yaml
+whose lead matches a sentence wins.
 """
 
 from __future__ import annotations
@@ -47,35 +50,57 @@ _IMPLIED_I = frozenset(
 )
 
 
-def _compile(patterns: list[str], *, anchored: bool) -> list[tuple[Any, bool]]:
-    """RE2 regexes for a list: one on the lower-cased text, one on the original (names)."""
-    plain: list[str] = []
-    cased: list[str] = []
-    for pattern in patterns:
-        regex, needs_case = expand_pattern(pattern)
-        (cased if needs_case else plain).append(regex)
-    out: list[tuple[Any, bool]] = []
-    prefix = MARKERS if anchored else ""
-    engine = _RE2 or re
-    for group, on_original in ((plain, False), (cased, True)):
-        if group:
-            body = prefix + "(?:" + "|".join(f"(?:{p})" for p in group) + ")"
-            flags = "(?i)" if on_original else ""
-            out.append((engine.compile(flags + body), on_original))
-    return out
+class _Engine:
+    """RE2 on UTF-8 bytes when available (one encoding per draft), else Python's `re`."""
+
+    def __init__(self) -> None:
+        self.bytes = _RE2 is not None
+
+    def compile(self, pattern: str, *, cased: bool) -> Any:
+        flags = "(?i)" if cased else ""
+        if self.bytes:
+            return _RE2.compile((flags + pattern).encode("utf-8"))
+        return re.compile(pattern, re.I if cased else 0)
+
+
+ENGINE = _Engine()
+_UNANCHORED = _RE2._Anchor.UNANCHORED if _RE2 is not None else None
+
+
+def _finditer(regex: Any, data: Any) -> Any:
+    """(start, end, group spans) of each match; RE2's C++ matcher called directly on bytes
+    (the wrapper's per-match generator costs more than the matching here)."""
+    if not ENGINE.bytes:
+        for match in regex.finditer(data):
+            yield match.start(), match.end(), match
+        return
+    matcher = regex._regexp
+    position, end = 0, len(data)
+    while position <= end:
+        spans = matcher.Match(_UNANCHORED, data, position, end)
+        start, stop = spans[0]
+        if start < 0:
+            return
+        yield start, stop, spans
+        position = stop if stop > start else stop + 1
+
+
+def _join(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
 
 
 @dataclass(frozen=True)
 class Act:
     name: str
     about: About
-    anywhere: tuple[tuple[Any, bool], ...]
-    lead: tuple[tuple[Any, bool], ...]
+    anywhere: tuple[tuple[Any, bool], ...]  # (regex, runs on the original-case text)
 
 
 @dataclass(frozen=True)
 class ActBook:
     acts: tuple[Act, ...]
+    # One regex per case for every act's lead patterns, with the act named by each group.
+    leads: tuple[tuple[Any, bool, dict[int, str]], ...]
 
     def names(self) -> tuple[str, ...]:
         return tuple(act.name for act in self.acts)
@@ -85,16 +110,41 @@ class ActBook:
 def load_acts() -> ActBook:
     raw = load_data("acts.yaml")
     assert isinstance(raw, dict)
-    acts = tuple(
-        Act(
-            name=name,
-            about=item.get("about", "none"),
-            anywhere=tuple(_compile(item.get("anywhere", []), anchored=False)),
-            lead=tuple(_compile(item.get("lead", []), anchored=True)),
+    acts: list[Act] = []
+    lead_names: list[str] = []
+    lead_parts: dict[bool, list[str]] = {False: [], True: []}
+    for name, item in raw["acts"].items():
+        by_case: dict[bool, list[str]] = {False: [], True: []}
+        for pattern in item.get("anywhere", []):
+            regex, cased = expand_pattern(pattern)
+            by_case[cased].append(regex)
+        compiled = tuple(
+            (ENGINE.compile(_join(group), cased=cased), cased)
+            for cased, group in by_case.items()
+            if group
         )
-        for name, item in raw["acts"].items()
-    )
-    return ActBook(acts)
+        acts.append(Act(name=name, about=item.get("about", "none"), anywhere=compiled))
+        leads: dict[bool, list[str]] = {False: [], True: []}
+        for pattern in item.get("lead", []):
+            regex, cased = expand_pattern(pattern)
+            leads[cased].append(regex)
+        if leads[False] or leads[True]:
+            index = len(lead_names)
+            lead_names.append(name)
+            for cased, group in leads.items():
+                if group:
+                    lead_parts[cased].append(f"(?P<a{index}>{_join(group)})")
+    compiled_leads = []
+    for cased, parts in lead_parts.items():
+        if not parts:
+            continue
+        regex = ENGINE.compile("(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased)
+        groups = {
+            number: lead_names[int((name.decode() if isinstance(name, bytes) else name)[1:])]
+            for name, number in regex.groupindex.items()
+        }
+        compiled_leads.append((regex, cased, groups))
+    return ActBook(tuple(acts), tuple(compiled_leads))
 
 
 @dataclass(frozen=True)
@@ -115,7 +165,8 @@ class SentenceActs:
         return self.sentence.end
 
     def does(self, *names: str) -> bool:
-        return any(name in self.acts for name in names)
+        acts = self.acts
+        return any(name in acts for name in names)
 
     def span(self, *names: str) -> tuple[int, int] | None:
         for name in names:
@@ -129,41 +180,104 @@ def subject_of(lower: str) -> Subject:
     if not match:
         return "none"
     word = match.group(1).replace("’", "'")
-    if word in _SENDER_WORDS:
+    if word in _SENDER_WORDS or word in _IMPLIED_I:
         return "sender"
     if word in _RECIPIENT_WORDS:
         return "recipient"
-    if word in _IMPLIED_I:
-        return "sender"
     return "third"
 
 
-def analyse(draft: Draft, sentences: Iterable[Sentence], book: ActBook | None = None) -> list[
-    SentenceActs
-]:
-    """Every sentence's acts, with one scan of the draft per act."""
+class _Texts:
+    """The draft's lower-cased and original views as the engine wants them, and a map from
+    the engine's offsets back to characters (UTF-8 bytes are offsets only for ASCII)."""
+
+    def __init__(self, draft: Draft, starts: list[int]) -> None:
+        # Every sentence on a line of its own, so `^` marks where one starts.
+        lower, original = _line_starts(draft.lower, starts), _line_starts(draft.masked, starts)
+        if not ENGINE.bytes:
+            self.lower: Any = lower
+            self.original: Any = original
+            self._starts: list[int] | None = None
+            return
+        self.lower = lower.encode("utf-8")
+        self.original = original.encode("utf-8")
+        ascii_only = len(self.lower) == len(lower)
+        self._starts = None if ascii_only else _char_starts(self.lower)
+        self._ostarts = None if ascii_only else _char_starts(self.original)
+
+    def char(self, offset: int, on_original: bool) -> int:
+        if self._starts is None:
+            return offset
+        starts = self._ostarts if on_original else self._starts
+        assert starts is not None
+        return bisect.bisect_right(starts, offset) - 1
+
+    def byte(self, offset: int, on_original: bool) -> int:
+        if self._starts is None:
+            return offset
+        starts = self._ostarts if on_original else self._starts
+        assert starts is not None
+        return starts[offset] if offset < len(starts) else len(starts)
+
+
+def _group_span(spans: Any, number: int) -> tuple[int, int]:
+    if isinstance(spans, list):
+        return spans[number]
+    return spans.span(number)  # a `re` match object, when RE2 is missing
+
+
+def _line_starts(text: str, starts: list[int]) -> str:
+    """`text` with the space before each sentence start turned into a line break."""
+    pieces = []
+    previous = 0
+    for start in starts:
+        if start > 0 and text[start - 1] in " \t\r\f\v":
+            pieces.append(text[previous : start - 1])
+            pieces.append("\n")
+            previous = start
+    pieces.append(text[previous:])
+    return "".join(pieces)
+
+
+def _char_starts(data: bytes) -> list[int]:
+    """Byte offset of each character (UTF-8 continuation bytes start no character)."""
+    return [i for i, b in enumerate(data) if b & 0xC0 != 0x80]
+
+
+def analyse(
+    draft: Draft, sentences: Iterable[Sentence], book: ActBook | None = None
+) -> list[SentenceActs]:
+    """Every sentence's acts: one scan of the draft per act, and one for all the leads."""
     book = book or load_acts()
     chosen = list(sentences)
+    if not chosen:
+        return []
     starts = [s.start for s in chosen]
     found: list[dict[str, tuple[int, int]]] = [{} for _ in chosen]
-    lower, original = draft.lower, draft.masked
+    lined = _Texts(draft, starts)
     for act in book.acts:
+        name = act.name
         for regex, on_original in act.anywhere:
-            for match in regex.finditer(original if on_original else lower):
-                index = bisect.bisect_right(starts, match.start()) - 1
-                if index < 0 or match.start() >= chosen[index].end:
+            for begin, stop, _ in _finditer(regex, lined.original if on_original else lined.lower):
+                start = lined.char(begin, on_original)
+                index = bisect.bisect_right(starts, start) - 1
+                if index < 0 or start >= chosen[index].end or name in found[index]:
                     continue
-                found[index].setdefault(act.name, (match.start(), match.end()))
-    for index, sentence in enumerate(chosen):
-        for act in book.acts:
-            if act.name in found[index]:
+                found[index][name] = (start, lined.char(stop, on_original))
+    for regex, on_original, groups in book.leads:
+        for begin, stop, spans in _finditer(regex, lined.original if on_original else lined.lower):
+            start = lined.char(begin, on_original)
+            index = bisect.bisect_right(starts, start) - 1
+            if stop <= begin or index < 0 or start != chosen[index].start:
                 continue
-            for regex, on_original in act.lead:
-                hit = regex.match(original if on_original else lower, sentence.start, sentence.end)
-                if hit is not None and hit.end() > hit.start():
-                    found[index][act.name] = (sentence.start, hit.end())
-                    break
+            act_name = next(
+                (name for number, name in groups.items() if _group_span(spans, number)[0] >= 0),
+                None,
+            )
+            if act_name is not None:
+                found[index].setdefault(act_name, (start, lined.char(stop, on_original)))
     out = []
+    lower = draft.lower
     for index, sentence in enumerate(chosen):
         text = lower[sentence.start : sentence.end]
         out.append(

@@ -40,8 +40,8 @@ def _where_missing(view: DraftFeatures, principle: str) -> Span:
     return chosen.start, chosen.end
 
 
-def _acts_in(sentences: Iterable[SentenceActs], acts: tuple[str, ...]) -> bool:
-    return any(s.does(*acts) for s in sentences)
+def _acts_in(sentences: Iterable[SentenceActs], acts: frozenset[str]) -> bool:
+    return any(not s.acts.keys().isdisjoint(acts) for s in sentences)
 
 
 class RuleRun:
@@ -59,7 +59,7 @@ class RuleRun:
             return self.fired[rule.id]
         spans = self._condition(rule.when, rule.principle)
         if spans and rule.unless:
-            if _acts_in(scope_sentences(self.view, rule.unless_scope), rule.unless):
+            if _acts_in(scope_sentences(self.view, rule.unless_scope), frozenset(rule.unless)):
                 spans = []
         self.fired[rule.id] = spans
         return spans
@@ -81,14 +81,18 @@ class RuleRun:
             high = when.above is not None and value > when.above
             return [_where_missing(view, principle)] if (low or high) else []
         sentences = scope_sentences(view, when.scope)
+        acts = frozenset(when.acts)
         if when.check == "absence":
-            return [] if _acts_in(sentences, when.acts) else [_where_missing(view, principle)]
+            return [] if _acts_in(sentences, acts) else [_where_missing(view, principle)]
         spans = []
         for sentence in sentences:
             if when.subject is not None and sentence.subject != when.subject:
                 continue
-            span = sentence.span(*when.acts) if when.acts else (sentence.start, sentence.end)
-            if span is not None:
+            if not acts:
+                spans.append((sentence.start, sentence.end))
+            elif not sentence.acts.keys().isdisjoint(acts):
+                span = sentence.span(*when.acts)
+                assert span is not None
                 spans.append(span)
         return spans
 

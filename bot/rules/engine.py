@@ -16,7 +16,7 @@ from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
 from bot.rules.checks import RuleRun
 from bot.rules.features import DraftFeatures
-from bot.rules.learned import THRESHOLD, Weights, load_weights
+from bot.rules.learned import THRESHOLD, Weights, load_weights, squash
 from bot.rules.rulebook import Rule, RuleBook, load_rulebook
 from bot.rules.scoring import score_for, verdict_for
 from bot.rules.suggest import suggest_questions
@@ -55,7 +55,8 @@ def review_text(text: str, max_chars: int | None, weights: object = _UNSET) -> R
         text = text[:max_chars]
     chosen = load_weights() if weights is _UNSET else weights
     assert chosen is None or isinstance(chosen, Weights)
-    view, run, values = analyse_draft(text)
+    view, run, raw_values = analyse_draft(text)
+    values = {name: squash(value) for name, value in raw_values.items() if value}
     book = load_rulebook()
     kind = decide_kind(view, values, chosen, book)
     statuses: dict[str, Status] = {}
@@ -83,7 +84,7 @@ def decide_kind(
 ) -> Kind:
     model = weights.models.get("kind") if weights else None
     if model is not None:
-        return "reconnect" if model.probability(values) >= THRESHOLD else "cold"
+        return "reconnect" if model.probability_squashed(values) >= THRESHOLD else "cold"
     return "reconnect" if view.count(*book.reconnect_when) else "cold"
 
 
@@ -108,7 +109,7 @@ def _decide(
     model = weights.models.get(principle_id) if weights else None
     status: Status
     if model is not None:
-        probability = model.probability(values)
+        probability = model.probability_squashed(values)
         if probability < THRESHOLD:
             return "pass", ()
         status = "fail" if probability >= FAIL_AT else "warn"

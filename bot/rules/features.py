@@ -6,6 +6,7 @@ Everything here is derived from the sentence acts (acts.py) and the draft's part
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cached_property
@@ -107,7 +108,17 @@ class DraftFeatures:
 
     def count(self, *acts: str) -> int:
         """How many sentences do any of `acts`."""
+        if len(acts) == 1:
+            return self.act_counts.get(acts[0], 0)
         return sum(1 for s in self.sentences if s.does(*acts))
+
+    @cached_property
+    def act_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for sentence in self.sentences:
+            for name in sentence.acts:
+                counts[name] = counts.get(name, 0) + 1
+        return counts
 
     def first(self, *acts: str) -> tuple[int, int] | None:
         for sentence in self.sentences:
@@ -118,21 +129,39 @@ class DraftFeatures:
 
     def named_details(self, sentences: list[SentenceActs] | None = None) -> int:
         """Distinct names, numbers and quoted phrases in sentences not about the sender."""
-        seen: set[str] = set()
-        for sentence in self.sentences if sentences is None else sentences:
-            if sentence.subject == "sender" and not sentence.does(*THEIR_ACTS):
+        chosen = self.sentences if sentences is None else sentences
+        return len(set().union(*(self._details(s) for s in chosen))) if chosen else 0
+
+    def _details(self, sentence: SentenceActs) -> frozenset[str]:
+        if sentence.subject == "sender" and not sentence.does(*THEIR_ACTS):
+            return frozenset()
+        return self._all_details.get(sentence.start, frozenset())
+
+    @cached_property
+    def _all_details(self) -> dict[int, frozenset[str]]:
+        """Names, numbers and quoted phrases of each sentence (by its start), found with one
+        scan of the draft per kind; a sentence's first word and where-they-work are not."""
+        text = self.draft.masked
+        starts = [s.start for s in self.sentences]
+        found: dict[int, set[str]] = {}
+
+        def file(position: int, token: str) -> None:
+            index = bisect.bisect_right(starts, position) - 1
+            if index >= 0 and position < self.sentences[index].end:
+                found.setdefault(starts[index], set()).add(token)
+
+        for match in _CAPITALISED.finditer(text):
+            token, position = match.group(0), match.start()
+            if token in COMMON_CAPS or token.lower() in TITLE_WORDS or position in starts:
                 continue
-            text = self.draft.masked[sentence.start : sentence.end]
-            for match in _CAPITALISED.finditer(text):
-                token = match.group(0)
-                if match.start() == 0 or token in COMMON_CAPS or token.lower() in TITLE_WORDS:
-                    continue
-                if _EMPLOYER.search(text[max(0, match.start() - 12) : match.start()]):
-                    continue  # "at Ramp": where they work
-                seen.add(token.lower())
-            seen.update(m.group(0) for m in _NUMBER.finditer(text))
-            seen.update(m.group(0).lower() for m in _QUOTED.finditer(text))
-        return len(seen)
+            if _EMPLOYER.search(text, max(0, position - 12), position):
+                continue  # "at Ramp": where they work
+            file(position, token.lower())
+        for match in _NUMBER.finditer(text):
+            file(match.start(), match.group(0))
+        for match in _QUOTED.finditer(text):
+            file(match.start(), match.group(0).lower())
+        return {start: frozenset(tokens) for start, tokens in found.items()}
 
     def _about_them(self, sentence: SentenceActs) -> bool:
         return sentence.subject == "recipient" or sentence.does(*THEIR_ACTS, "compliment")
@@ -183,8 +212,9 @@ class DraftFeatures:
             "ps.pitch": float(any(s.does(*PITCH_ACTS) for s in sentences if self._in_ps(s))),
             "bullets": float(sum(1 for s in sentences if s.subject == "none")),
         }
+        counts = self.act_counts
         for act in _act_names():
-            out[f"act.{act}"] = float(self.count(act))
+            out[f"act.{act}"] = float(counts.get(act, 0))
         return out
 
     def _genuine(self, sentence: SentenceActs) -> bool:

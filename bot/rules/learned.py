@@ -12,6 +12,7 @@ import json
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from fnmatch import fnmatchcase
 from functools import cache
 from importlib import resources
@@ -38,12 +39,31 @@ class LogisticModel:
     coef: tuple[float, ...]
     intercept: float
 
+    @cached_property
+    def _folded(self) -> tuple[dict[str, float], float]:
+        """Weights per squashed feature and the intercept at all-zero features, so that
+        z = base + sum(weight * squashed value) runs over the (few) non-zero features."""
+        weights = {
+            name: coef / scale
+            for name, scale, coef in zip(self.features, self.scale, self.coef, strict=True)
+        }
+        base = self.intercept - sum(
+            coef * mean / scale
+            for mean, scale, coef in zip(self.mean, self.scale, self.coef, strict=True)
+        )
+        return weights, base
+
     def probability(self, values: Mapping[str, float]) -> float:
-        z = self.intercept
-        for name, mean, scale, coef in zip(
-            self.features, self.mean, self.scale, self.coef, strict=True
-        ):
-            z += coef * (squash(values.get(name, 0.0)) - mean) / scale
+        """P(violated) from raw feature values."""
+        return self.probability_squashed({k: squash(v) for k, v in values.items() if v})
+
+    def probability_squashed(self, squashed: Mapping[str, float]) -> float:
+        """P(violated) from features already squashed, zeros left out."""
+        weights, z = self._folded
+        for name, value in squashed.items():
+            weight = weights.get(name)
+            if weight is not None:
+                z += weight * value
         if z < -30:
             return 0.0
         return 1.0 / (1.0 + math.exp(-z))

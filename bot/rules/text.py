@@ -30,8 +30,18 @@ _ABBREVIATION = re.compile(
     r"(?:[Dd]r|[Mm]rs?|[Mm]s|[Pp]rof|[SsJj]r|[Ss]t|vs|etc|approx|e\.g|i\.e)\."
 )
 _MARKDOWN_CHARS = frozenset("*_~`>")
-# One character for one: curly quotes and non-breaking spaces read as plain ones.
-_SAME_WIDTH = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u2009": " "})
+# One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
+# (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
+# encoder accepts, reads as U+FFFD, so any `str` can be reviewed and offsets never move.
+_SAME_WIDTH = {
+    **str.maketrans(
+        {
+            "’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "‒": "-", "−": "-",
+            "•": "-", "·": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ",
+        }
+    ),
+    **{code: 0xFFFD for code in range(0xD800, 0xE000)},
+}  # fmt: skip
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
 _LINE_BREAK = re.compile(r"\n")
 
@@ -112,7 +122,7 @@ def mask(text: str) -> str:
         masked = _MARKDOWN.sub(blank, masked)
     if "." in masked:
         masked = _ABBREVIATION.sub(_drop_abbreviation_stops, masked)
-    return masked.translate(_SAME_WIDTH)
+    return masked if masked.isascii() else masked.translate(_SAME_WIDTH)
 
 
 @dataclass(frozen=True)

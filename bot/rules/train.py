@@ -18,7 +18,7 @@ from bot.rules.learned import LogisticModel, Weights, select, squash
 from bot.rules.rulebook import load_rulebook
 
 # Inverse regularisation strength: small, because 243 drafts are few for ~40 features.
-C = 0.3
+C = 0.1
 NEWTON_STEPS = 25
 
 Record = dict[str, Any]
