@@ -50,27 +50,20 @@ _IMPLIED_I = frozenset(
 )
 
 
-class _Engine:
-    """RE2 on UTF-8 bytes when available (one encoding per draft), else Python's `re`."""
-
-    def __init__(self) -> None:
-        self.bytes = _RE2 is not None
-
-    def compile(self, pattern: str, *, cased: bool) -> Any:
-        flags = "(?i)" if cased else ""
-        if self.bytes:
-            return _RE2.compile((flags + pattern).encode("utf-8"))
-        return re.compile(pattern, re.I if cased else 0)
+def _compile(pattern: str, *, cased: bool, fast: bool) -> Any:
+    """RE2 on UTF-8 bytes when `fast` (one encoding per draft), else Python's `re`."""
+    if fast:
+        return _RE2.compile((("(?i)" if cased else "") + pattern).encode("utf-8"))
+    return re.compile(pattern, re.I if cased else 0)
 
 
-ENGINE = _Engine()
 _UNANCHORED = _RE2._Anchor.UNANCHORED if _RE2 is not None else None
 
 
 def _finditer(regex: Any, data: Any) -> Any:
     """(start, end, group spans) of each match; RE2's C++ matcher called directly on bytes
     (the wrapper's per-match generator costs more than the matching here)."""
-    if not ENGINE.bytes:
+    if isinstance(data, str):
         for match in regex.finditer(data):
             yield match.start(), match.end(), match
         return
@@ -94,10 +87,12 @@ class Act:
     name: str
     about: About
     anywhere: tuple[tuple[Any, bool], ...]  # (regex, runs on the original-case text)
+    overrides: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
 class ActBook:
+    fast: bool  # RE2 on bytes; else Python's `re` on str (tests hold both to one answer)
     acts: tuple[Act, ...]
     # One regex per case for every act's lead patterns, with the act named by each group.
     leads: tuple[tuple[Any, bool, dict[int, str]], ...]
@@ -107,7 +102,9 @@ class ActBook:
 
 
 @cache
-def load_acts() -> ActBook:
+def load_acts(fast: bool = True) -> ActBook:
+    """The acts, compiled once; `fast=False` uses Python's engine only."""
+    fast = fast and _RE2 is not None
     raw = load_data("acts.yaml")
     assert isinstance(raw, dict)
     acts: list[Act] = []
@@ -119,11 +116,18 @@ def load_acts() -> ActBook:
             regex, cased = expand_pattern(pattern)
             by_case[cased].append(regex)
         compiled = tuple(
-            (ENGINE.compile(_join(group), cased=cased), cased)
+            (_compile(_join(group), cased=cased, fast=fast), cased)
             for cased, group in by_case.items()
             if group
         )
-        acts.append(Act(name=name, about=item.get("about", "none"), anywhere=compiled))
+        acts.append(
+            Act(
+                name=name,
+                about=item.get("about", "none"),
+                anywhere=compiled,
+                overrides=frozenset(item.get("overrides", ())),
+            )
+        )
         leads: dict[bool, list[str]] = {False: [], True: []}
         for pattern in item.get("lead", []):
             regex, cased = expand_pattern(pattern)
@@ -138,13 +142,15 @@ def load_acts() -> ActBook:
     for cased, parts in lead_parts.items():
         if not parts:
             continue
-        regex = ENGINE.compile("(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased)
+        regex = _compile(
+            "(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast
+        )
         groups = {
             number: lead_names[int((name.decode() if isinstance(name, bytes) else name)[1:])]
             for name, number in regex.groupindex.items()
         }
         compiled_leads.append((regex, cased, groups))
-    return ActBook(tuple(acts), tuple(compiled_leads))
+    return ActBook(fast, tuple(acts), tuple(compiled_leads))
 
 
 @dataclass(frozen=True)
@@ -191,10 +197,10 @@ class _Texts:
     """The draft's lower-cased and original views as the engine wants them, and a map from
     the engine's offsets back to characters (UTF-8 bytes are offsets only for ASCII)."""
 
-    def __init__(self, draft: Draft, starts: list[int]) -> None:
+    def __init__(self, draft: Draft, starts: list[int], fast: bool) -> None:
         # Every sentence on a line of its own, so `^` marks where one starts.
         lower, original = _line_starts(draft.lower, starts), _line_starts(draft.masked, starts)
-        if not ENGINE.bytes:
+        if not fast:
             self.lower: Any = lower
             self.original: Any = original
             self._starts: list[int] | None = None
@@ -254,7 +260,7 @@ def analyse(
         return []
     starts = [s.start for s in chosen]
     found: list[dict[str, tuple[int, int]]] = [{} for _ in chosen]
-    lined = _Texts(draft, starts)
+    lined = _Texts(draft, starts, book.fast)
     for act in book.acts:
         name = act.name
         for regex, on_original in act.anywhere:
@@ -276,6 +282,12 @@ def analyse(
             )
             if act_name is not None:
                 found[index].setdefault(act_name, (start, lined.char(stop, on_original)))
+    for act in book.acts:
+        if act.overrides:
+            for acts in found:
+                if act.name in acts:
+                    for name in act.overrides:
+                        acts.pop(name, None)
     out = []
     lower = draft.lower
     for index, sentence in enumerate(chosen):

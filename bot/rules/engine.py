@@ -14,10 +14,11 @@ from collections.abc import Mapping
 
 from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
+from bot.rules.acts import ActBook
 from bot.rules.checks import RuleRun
 from bot.rules.features import DraftFeatures
 from bot.rules.learned import THRESHOLD, Weights, load_weights, squash
-from bot.rules.rulebook import Rule, RuleBook, load_rulebook
+from bot.rules.rulebook import Rule, RuleBook, fallback_id, load_rulebook
 from bot.rules.scoring import score_for, verdict_for
 from bot.rules.suggest import suggest_questions
 from bot.rules.text import Draft
@@ -36,16 +37,20 @@ def review_with_rules(text: str) -> Review:
     return review_text(text, MAX_DRAFT_CHARS)
 
 
-def analyse_draft(text: str) -> tuple[DraftFeatures, RuleRun, dict[str, float]]:
+def analyse_draft(
+    text: str, acts: ActBook | None = None
+) -> tuple[DraftFeatures, RuleRun, dict[str, float]]:
     """The draft's view, the rules run on it, and every feature by name (for training)."""
-    view = DraftFeatures(Draft(text))
+    view = DraftFeatures(Draft(text), acts)
     run = RuleRun(view, load_rulebook())
     return view, run, {**view.vector, **run.features()}
 
 
-def review_text(text: str, max_chars: int | None, weights: object = _UNSET) -> Review:
+def review_text(
+    text: str, max_chars: int | None, weights: object = _UNSET, acts: ActBook | None = None
+) -> Review:
     """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth);
-    `weights=None` decides by the rules alone."""
+    `weights=None` decides by the rules alone; `acts=load_acts(False)` runs Python's `re`."""
     notes: list[str] = []
     if max_chars is not None and len(text) > max_chars:
         notes.append(
@@ -55,7 +60,7 @@ def review_text(text: str, max_chars: int | None, weights: object = _UNSET) -> R
         text = text[:max_chars]
     chosen = load_weights() if weights is _UNSET else weights
     assert chosen is None or isinstance(chosen, Weights)
-    view, run, raw_values = analyse_draft(text)
+    view, run, raw_values = analyse_draft(text, acts)
     values = {name: squash(value) for name, value in raw_values.items() if value}
     book = load_rulebook()
     kind = decide_kind(view, values, chosen, book)
@@ -110,7 +115,8 @@ def _decide(
     status: Status
     if model is not None:
         probability = model.probability_squashed(values)
-        if probability < THRESHOLD:
+        unsupported = not fired and settings is not None and settings.needs_evidence
+        if probability < THRESHOLD or unsupported:
             return "pass", ()
         status = "fail" if probability >= FAIL_AT else "warn"
     elif fired:
@@ -152,7 +158,7 @@ def _findings(
         start, end = _trim(text, chosen.start, chosen.end) if chosen else (0, 0)
         out.append(
             Finding(
-                principle_id, f"{principle_id}.weighed", severity, fallback.message,
+                principle_id, fallback_id(principle_id), severity, fallback.message,
                 fallback.suggestion, text[start:end], start, end,
             )
         )  # fmt: skip

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from bot.rules.acts import SentenceActs, analyse
+from bot.rules.acts import ActBook, SentenceActs, analyse
 from bot.rules.text import Draft
 
 # Acts that put the sender, their offer or their wants forward.
@@ -61,9 +61,9 @@ class Question:
 class DraftFeatures:
     """A draft's sentences with their acts, its opening, its questions, and counts."""
 
-    def __init__(self, draft: Draft) -> None:
+    def __init__(self, draft: Draft, book: ActBook | None = None) -> None:
         self.draft = draft
-        self.sentences: list[SentenceActs] = analyse(draft, draft.prose)
+        self.sentences: list[SentenceActs] = analyse(draft, draft.prose, book)
         self.body_end = draft.body[-1].end if draft.body else 0
         for question in self.questions:  # questions become acts the rules can name
             for sentence in self.sentences:

@@ -21,6 +21,11 @@ SUBJECTS = frozenset({"sender", "recipient", "third", "none"})
 QUESTION_ACTS = frozenset({"question_genuine", "question_cta", "question_pleasantry"})
 
 
+def fallback_id(principle_id: str) -> str:
+    """The rule id of a finding the principle's model raised with no single rule firing."""
+    return f"{principle_id}.weighed"
+
+
 class RuleDataError(ValueError):
     """rules.yaml names something that does not exist."""
 
@@ -56,6 +61,7 @@ class Rule:
 class PrincipleSettings:
     reads: tuple[str, ...]
     passes_with: str | None = None
+    needs_evidence: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,12 @@ class RuleBook:
     fallbacks: dict[str, Fallback]
     kind_reads: tuple[str, ...]
     reconnect_when: tuple[str, ...]
+
+    def known_ids(self) -> frozenset[str]:
+        """Every id a finding can carry: the rules and each principle's weighed fallback."""
+        return frozenset(rule.id for rule in self.rules) | {
+            fallback_id(principle_id) for principle_id in self.fallbacks
+        }
 
     def for_principle(self, principle_id: str) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.principle == principle_id)
@@ -144,7 +156,9 @@ def load_rulebook() -> RuleBook:
             raise RuleDataError(f"rules.yaml rule {rule.id!r}: unknown rules {missing}")
     principles = {
         pid: PrincipleSettings(
-            reads=tuple(settings.get("reads", ["*"])), passes_with=settings.get("passes_with")
+            reads=tuple(settings.get("reads", ["*"])),
+            passes_with=settings.get("passes_with"),
+            needs_evidence=bool(settings.get("needs_evidence", False)),
         )
         for pid, settings in raw["principles"].items()
     }

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cache
 
 from bot.models import Kind
 from bot.principles import load_data
-from bot.rules.patterns import Matcher
 
 
 @dataclass(frozen=True)
 class _Bank:
-    topics: Matcher  # one scan; each topic is a tag
+    topics: dict[str, re.Pattern[str]]
     questions: dict[str, tuple[str, ...]]
     kinds: dict[str, tuple[str, ...]]
 
@@ -22,7 +22,7 @@ def _bank() -> _Bank:
     raw = load_data("questions.yaml")
     assert isinstance(raw, dict)
     items = {str(index): item for index, item in enumerate(raw["topics"])}
-    topics = Matcher({tag: [item["pattern"]] for tag, item in items.items()})
+    topics = {tag: re.compile(item["pattern"]) for tag, item in items.items()}
     questions = {tag: tuple(item["questions"]) for tag, item in items.items()}
     kinds = {kind: tuple(items) for kind, items in raw["kinds"].items()}
     return _Bank(topics, questions, kinds)
@@ -32,7 +32,8 @@ def suggest_questions(
     masked_text: str, kind: Kind, limit: int = 3, lower: str | None = None
 ) -> tuple[str, ...]:
     bank = _bank()
-    found = {bank.topics.tag_of(m) for m in bank.topics.finditer(masked_text, lower)}
+    text = lower if lower is not None else masked_text.lower()
+    found = {tag for tag, pattern in bank.topics.items() if pattern.search(text)}
     picked: list[str] = []
     for tag in bank.questions:  # in the data file's order
         if tag in found:

@@ -82,6 +82,14 @@ SIGN_OFF = re.compile(
 )
 
 
+def lower_same_length(text: str) -> str:
+    """Lower-case without moving offsets (a few characters grow when lower-cased)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
 def _starts_a_word(match: re.Match[str]) -> bool:
     start = match.start()
     return start == 0 or not match.string[start - 1].isalnum()
@@ -239,8 +247,6 @@ class Draft:
 
     @cached_property
     def lower(self) -> str:
-        from bot.rules.patterns import lower_same_length
-
         return lower_same_length(self.masked)
 
     @cached_property
