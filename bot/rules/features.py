@@ -31,7 +31,7 @@ SKIPPABLE = frozenset(
 )
 _CAPITALISED = re.compile(r"(?<![\w'’])(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*)")
 _NUMBER = re.compile(r"(?<![\w.])(?:\$?\d[\d,.]*%?)")
-_QUOTED = re.compile(r"[\"“][^\"”\n]{8,120}[\"”]")
+_QUOTED = re.compile(r"[\"“][^\"”\n]{8,120}[\"”]|(?<![\w'])'[^'\n]{8,120}'(?![\w'])")
 COMMON_CAPS = frozenset(
     "I I'm I've I'd I'll Hi Hey Hello Dear Thanks Thank Best Cheers Regards LinkedIn Linkedin "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
@@ -164,7 +164,9 @@ class DraftFeatures:
         return {start: frozenset(tokens) for start, tokens in found.items()}
 
     def _about_them(self, sentence: SentenceActs) -> bool:
-        return sentence.subject == "recipient" or sentence.does(*THEIR_ACTS, "compliment")
+        return sentence.subject == "recipient" or sentence.does(
+            *THEIR_ACTS, "compliment", "question_genuine"
+        )
 
     @cached_property
     def vector(self) -> dict[str, float]:
@@ -215,6 +217,11 @@ class DraftFeatures:
         counts = self.act_counts
         for act in _act_names():
             out[f"act.{act}"] = float(counts.get(act, 0))
+        # A reference to them with a name, a number or a quote in it, or without any.
+        for act in ("their_work", "their_news", "shared_history", "compliment"):
+            named = sum(1 for s in sentences if s.does(act) and self._details(s))
+            out[f"named.{act}"] = float(named)
+            out[f"bare.{act}"] = float(counts.get(act, 0) - named)
         return out
 
     def _genuine(self, sentence: SentenceActs) -> bool:

@@ -37,7 +37,10 @@ def load_classes() -> dict[str, str]:
             raise LexiconError(f"class {name!r} refers to itself through {' > '.join(trail)}")
         if name not in items:
             raise LexiconError(f"unknown class {{{name}}} (in {' > '.join(trail) or 'a pattern'})")
-        parts = [_substitute(item, lambda ref: expand(ref, (*trail, name))) for item in items[name]]
+        parts = [
+            _substitute(item.replace(NAME_CLASS, NAME_REGEX), lambda ref: expand(ref, (*trail, name)))
+            for item in items[name]
+        ]
         # Longest first, so an alternation prefers "i'm" over "i".
         parts.sort(key=len, reverse=True)
         expanded[name] = "(?:" + "|".join(parts) + ")"
@@ -58,7 +61,6 @@ def expand_pattern(pattern: str) -> tuple[str, bool]:
     if _NOT_RE2.search(pattern):
         raise LexiconError(f"RE2 cannot run lookarounds or backreferences: {pattern!r}")
     classes = load_classes()
-    cased = NAME_CLASS in pattern
     body = pattern.replace(NAME_CLASS, NAME_REGEX)
 
     def resolve(name: str) -> str:
@@ -66,4 +68,5 @@ def expand_pattern(pattern: str) -> tuple[str, bool]:
             raise LexiconError(f"unknown class {{{name}}} in {pattern!r}")
         return classes[name]
 
-    return _substitute(body, resolve), cased
+    expanded = _substitute(body, resolve)
+    return expanded, NAME_REGEX in expanded  # a name anywhere, even inside a class
