@@ -13,11 +13,13 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TextIO
 
+from bot.cli import InputError, decode_draft
 from bot.ports import ChannelContext, Rejected, TipsReply
 from bot.present import help_text
 from bot.render_text import render_review
 from bot.service import ReviewService
 from bot.settings import Settings
+from bot.surrogates import has_surrogates
 
 COMMANDS = {
     "/reviewoutreach <draft>": "review a draft (or paste it; end with a blank line or Ctrl-D)",
@@ -26,6 +28,7 @@ COMMANDS = {
     "/quit": "leave",
 }
 PROMPT = "outreach> "
+NOT_UTF8_LINE = "That line is not UTF-8 text, so it was skipped: paste it again as UTF-8."
 ReadMore = Callable[[], Awaitable[str]]
 CONSOLE_CHANNEL = ChannelContext(
     platform="console", workspace="local", channel="console", user="you"
@@ -96,7 +99,11 @@ async def run_console(
     console = Console(service, stdout, colour=interactive and stdout.isatty())
     try:
         if not interactive:
-            draft = await asyncio.to_thread(stdin.read)
+            try:
+                draft = await asyncio.to_thread(_read_all, stdin)
+            except InputError as exc:
+                sys.stderr.write(f"outreach-review: {exc}\n")
+                return 2
             outcome = await service.review(draft, platform="console")
             if isinstance(outcome, Rejected):
                 stdout.write(outcome.message + "\n")
@@ -109,16 +116,32 @@ async def run_console(
         await service.aclose()
 
 
+def _read_all(stdin: TextIO) -> str:
+    """All of piped stdin as one draft, strictly UTF-8, like `outreach-review review -`."""
+    buffer = getattr(stdin, "buffer", None)
+    if buffer is not None:
+        return decode_draft(buffer.read(), "standard input")
+    text = stdin.read()
+    if has_surrogates(text):  # bytes a surrogateescape stream could not decode
+        raise InputError("standard input is not valid UTF-8 text; save it as UTF-8 and try again")
+    return text
+
+
 async def _repl(console: Console, stdin: TextIO, stdout: TextIO) -> None:
     console.say(
         "Outreach Review (console). Paste a draft and end it with a blank line, or type /help."
     )
 
     async def readline(prompt: str) -> str | None:
-        stdout.write(prompt)
-        stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
-        return line if line else None  # "" means end of input (Ctrl-D)
+        while True:
+            stdout.write(prompt)
+            stdout.flush()
+            try:
+                line = await asyncio.to_thread(stdin.readline)
+            except UnicodeDecodeError:
+                console.say(NOT_UTF8_LINE)
+                continue
+            return line if line else None  # "" means end of input (Ctrl-D)
 
     async def read_more() -> str:
         lines: list[str] = []

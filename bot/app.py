@@ -105,11 +105,17 @@ class ReconnectingStore:
             return self._store
 
     def _trip(self, exc: BaseException) -> None:
+        from bot.store.db import failure_cause
+
         self._down_until = self._clock() + self._retry_s
         if not self._down_logged:
             log.warning(
                 "store unreachable; reviews go on, tips and event dedupe catch up when it is back",
-                extra={"error": type(exc).__name__, "retry_s": self._retry_s},
+                extra={
+                    "error": type(exc).__name__,
+                    "cause": failure_cause(exc),
+                    "retry_s": self._retry_s,
+                },
             )
         self._down_logged = True
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any, TextIO
@@ -12,6 +13,8 @@ from bot.models import Review
 from bot.ports import Rejected
 from bot.rules import review_with_rules
 from bot.settings import Settings
+
+log = logging.getLogger("outreach.batch")
 
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -36,6 +39,15 @@ class _Grading:
     async def aclose(self) -> None:
         if self.service is not None:
             await self.service.aclose()
+
+
+async def _grade_one(grading: _Grading, text: str, number: int) -> Review | Rejected:
+    """The review, or a Rejected: one draft that breaks the grader must not stop the batch."""
+    try:
+        return await grading.grade(text)
+    except Exception as exc:
+        log.warning("draft not reviewed", extra={"line": number, "error": type(exc).__name__})
+        return Rejected("invalid", f"line {number} could not be reviewed ({type(exc).__name__})")
 
 
 def _parse_line(line: str, number: int) -> tuple[Any, str | None, str | None]:
@@ -65,7 +77,7 @@ async def run_batch(path: Path, out: TextIO, settings: Settings | None) -> int:
             item_id, text, error = _parse_line(line, number)
             result: dict[str, Any] = {"id": item_id}
             if text is not None:
-                outcome = await grading.grade(text)
+                outcome = await _grade_one(grading, text, number)
                 if isinstance(outcome, Rejected):
                     result["error"] = outcome.message
                 else:

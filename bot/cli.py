@@ -25,6 +25,17 @@ class InputError(Exception):
     """Input the user must fix; the message says what is wrong."""
 
 
+def decode_draft(data: bytes, name: str) -> str:
+    """The draft's text, strictly UTF-8 (a BOM is dropped); InputError naming `name` if not."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); "
+            "save it as UTF-8 and try again"
+        ) from None
+
+
 def read_draft(source: str) -> str:
     """Read a draft from a file path or `-` (stdin), strictly as UTF-8."""
     try:
@@ -35,14 +46,7 @@ def read_draft(source: str) -> str:
         raise InputError(f"{source} is a directory, not a draft file") from None
     except OSError as exc:
         raise InputError(f"cannot read {source}: {exc.strerror}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        name = "standard input" if source == "-" else source
-        raise InputError(
-            f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); "
-            "save it as UTF-8 and try again"
-        ) from None
+    text = decode_draft(data, "standard input" if source == "-" else source)
     if not text.strip():
         raise InputError("the draft is empty: give a file with the message text, or pipe it in")
     return text
@@ -267,7 +271,16 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _tolerant_stdout() -> None:
+    """Output never fails to encode: a lone surrogate (from a JSON "\\ud800" escape) is
+    written as `\\ud800`, which in JSON output is the same escape, read back unchanged."""
+    reconfigure = getattr(sys.stdout, "reconfigure", None)
+    if reconfigure is not None:
+        reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    _tolerant_stdout()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None)

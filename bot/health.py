@@ -13,6 +13,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot.blocking import bounded
 from bot.metrics import CONTENT_TYPE, Metrics
 
 log = logging.getLogger("outreach.health")
@@ -40,7 +41,7 @@ class Health:
         self.checks: dict[str, Check] = {}
         self.draining = False
         if store is not None:
-            self.add_check("store", lambda: asyncio.to_thread(store.ping))
+            self.add_check("store", lambda: bounded(store.ping, timeout=self.check_timeout))
 
     def add_check(self, name: str, check: Check) -> None:
         self.checks[name] = check

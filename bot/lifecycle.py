@@ -8,7 +8,14 @@ import os
 import sys
 from typing import Any
 
+from bot.blocking import bounded
+
 log = logging.getLogger("outreach.serve")
+
+
+class AdapterFailed(Exception):
+    """An adapter cannot go on (e.g. the platform refused a token): `serve` prints the message,
+    which names what to fix, and exits 1."""
 
 
 async def settle_tasks(name_prefixes: tuple[str, ...], timeout: float) -> None:
@@ -33,7 +40,9 @@ async def quietly(task: asyncio.Task[Any], *, timeout: float) -> None:
     except asyncio.CancelledError:
         pass
     except Exception as exc:  # already reported by `Runtime.wait`, or irrelevant once stopping
-        log.warning("task failed at shutdown", extra={"task": task.get_name(), "error": repr(exc)})
+        # The type only: an exception's text can hold a draft (UnicodeError carries its input).
+        error = type(exc).__name__
+        log.warning("task failed at shutdown", extra={"task": task.get_name(), "error": error})
 
 
 def exit_now(code: int) -> None:
@@ -43,3 +52,24 @@ def exit_now(code: int) -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+async def open_store_within(store: Any, timeout: float) -> bool:
+    """Open (and migrate) the store at start-up, waiting `timeout` s at most: past that,
+    `serve` starts without it and the open goes on in its thread."""
+    try:
+        return bool(await bounded(store.connect, timeout=timeout))
+    except TimeoutError:
+        log.warning("store not answering; starting without it")
+        return False
+
+
+async def close_store_within(store: Any, timeout: float) -> None:
+    """Close the store at shutdown, waiting `timeout` s at most: a frozen database must not
+    hold the process (its thread is left behind, a daemon)."""
+    try:
+        await bounded(store.close, timeout=timeout)
+    except TimeoutError:
+        log.warning("store did not close in time; counts since the last flush are lost")
+    except Exception as exc:  # e.g. a store call still running in its thread
+        log.warning("store close failed", extra={"error": type(exc).__name__})

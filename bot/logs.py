@@ -21,6 +21,7 @@ from bot.settings import SettingsError
 REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="")
 REDACTED = "[redacted]"
 LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+# Exactly these and their children ("outreach-review" is slack_bolt's app logger: a library).
 OWN_LOGGERS = ("outreach", "bot", "adapters")
 # Libraries whose INFO lines say little and may carry URLs (response_url is a credential).
 QUIET_LOGGERS = (
@@ -36,9 +37,15 @@ TOKEN_PATTERNS = re.compile(
             r"sk-[A-Za-z0-9_-]{12,}",  # OpenAI-style API keys
             r"[MNO][A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{20,}",  # Discord bot
             r"\b(?:Bot|Bearer|bearer)\s+[A-Za-z0-9._~+/=-]{16,}",  # Authorization header values
+            # a response_url is a credential, as is or URL-encoded
+            r"(?i:https?(?::|%3A)(?://|%2F%2F)hooks\.slack(?:-gov)?\.com[^\s'\"&]*)",
         ]
     )
 )
+# A library line that prints a request body (slack_bolt's signature check does, at INFO, on
+# every refused request): everything after "body:" is withheld. Drafts live in bodies.
+BODY = re.compile(r"\b(body\s*[:=]\s*).*", re.IGNORECASE | re.DOTALL)
+WITHHELD = "[withheld]"
 
 # Attributes every LogRecord has; anything else came from `extra=`.
 _STANDARD = frozenset(
@@ -49,6 +56,10 @@ _STANDARD = frozenset(
 
 def redact(text: str) -> str:
     return TOKEN_PATTERNS.sub(REDACTED, text)
+
+
+def withhold_body(message: str) -> str:
+    return BODY.sub(lambda m: m.group(1) + WITHHELD, message)
 
 
 def _clean(value: object) -> object:
@@ -66,14 +77,15 @@ def extra_fields(record: logging.LogRecord) -> dict[str, object]:
 
 
 class RedactionFilter(logging.Filter):
-    """Masks token-like strings in the message, its arguments and the extra fields."""
+    """Masks token-like strings in the message, its arguments and the extra fields, and
+    withholds any request body a message carries."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
         except Exception:  # a malformed format string: keep the template
             message = str(record.msg)
-        record.msg, record.args = redact(message), None
+        record.msg, record.args = redact(withhold_body(message)), None
         for key, value in extra_fields(record).items():
             setattr(record, key, _clean(value))
         if record.exc_info and record.exc_info[1] is not None and not record.exc_text:
@@ -88,7 +100,8 @@ class LibraryDebugFilter(logging.Filter):
     discord.py) includes request and response bodies, so drafts and reviews."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return record.levelno >= logging.INFO or record.name.startswith(OWN_LOGGERS)
+        name = record.name
+        return record.levelno >= logging.INFO or name.partition(".")[0] in OWN_LOGGERS
 
 
 class RequestIdFilter(logging.Filter):

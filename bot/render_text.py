@@ -6,6 +6,7 @@ import textwrap
 
 from bot.models import Finding, Review
 from bot.present import STATUS_MARK, VERDICT_LABEL, grader_line
+from bot.surrogates import replace_surrogates
 
 _CONTEXT = 40
 
@@ -66,4 +67,4 @@ def render_review(review: Review, text: str, *, colour: bool = False, width: int
     for note in review.notes:
         lines += ["", f"Note: {note}"]
     lines += ["", grader_line(review)]
-    return "\n".join(lines)
+    return replace_surrogates("\n".join(lines))  # a terminal shows U+FFFD, never fails on it

@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from bot.app import ReconnectingStore, build_grader
 from bot.health import Health, HealthServer
-from bot.lifecycle import exit_now, quietly, settle_tasks
+from bot.lifecycle import (
+    AdapterFailed,
+    close_store_within,
+    exit_now,
+    open_store_within,
+    quietly,
+    settle_tasks,
+)
 from bot.metrics import MeteredPoster, Metrics
 from bot.platforms import Platforms, choose_platforms
 from bot.ports import Grader, TipPoster
@@ -32,7 +39,9 @@ if TYPE_CHECKING:
 log = logging.getLogger("outreach.serve")
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
-SHUTDOWN_GRACE_S = 10.0
+# Opening (and migrating) the store at start waits this long at most; past it `serve` starts
+# anyway, with the store down, and the open goes on in its thread.
+STORE_START_TIMEOUT_S = 3.0
 # discord.py runs each interaction and event in a task with one of these names.
 DISCORD_WORK_TASKS = (
     "CommandTree-invoker",
@@ -57,13 +66,13 @@ class Runtime:
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
         host: str = "0.0.0.0",
-        grace: float = SHUTDOWN_GRACE_S,
+        grace: float | None = None,
         discord_ready_timeout: float = 2.0,
     ) -> None:
         self.settings = settings
         self.platforms = platforms
         self.host = host
-        self.grace = grace
+        self.grace = settings.outreach_shutdown_grace if grace is None else grace
         self._discord_ready_timeout = discord_ready_timeout  # discord.py's wait for guilds
         self.metrics = Metrics()
         self.store = store if store is not None else ReconnectingStore(settings.database_url)
@@ -88,7 +97,7 @@ class Runtime:
 
     async def start(self) -> None:
         if hasattr(self.store, "connect"):  # migrations now; logs once if the store is down
-            self.metrics.store_state(await asyncio.to_thread(self.store.connect))
+            self.metrics.store_state(await open_store_within(self.store, STORE_START_TIMEOUT_S))
         posters = self._build_adapters()
         self._start_tips(posters)
         if self.slack is not None:
@@ -191,9 +200,14 @@ class Runtime:
     async def wait(self, stop: asyncio.Event) -> int:
         """Until `stop` is set, the console ends, or an adapter fails; the exit code."""
         stopper = asyncio.create_task(stop.wait(), name="serve-stop")
-        watched = {t for n, t in self._tasks.items() if n in ("console", "discord")}
+        never = asyncio.Event()  # without Slack, nothing to fail
+        slack = asyncio.create_task(self.slack.failure() if self.slack else never.wait())
+        watched = {slack, *(t for n, t in self._tasks.items() if n in ("console", "discord"))}
         done, _ = await asyncio.wait({stopper, *watched}, return_when=asyncio.FIRST_COMPLETED)
         stopper.cancel()
+        slack.cancel()
+        if slack in done:
+            slack.result()  # AdapterFailed (Slack refused a token) propagates to serve()
         console = self._tasks.get("console")
         if console is not None and console in done:
             return int(console.result())
@@ -239,7 +253,7 @@ class Runtime:
         if self.health_server is not None:
             await self.health_server.stop()
         await self.service.aclose()
-        await asyncio.to_thread(self.store.close)
+        await close_store_within(self.store, max(0.5, deadline - loop.time()))
         log.info("stopped")
 
     async def _stop_workers(
@@ -289,6 +303,9 @@ def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> i
     except SettingsError as error:
         print(f"outreach-review: {error}", file=sys.stderr)
         return EXIT_CONFIG
+    except AdapterFailed as error:  # e.g. Slack refused SLACK_APP_TOKEN
+        print(f"outreach-review: {error}", file=sys.stderr)
+        return EXIT_FAILED
     except OSError as error:  # e.g. the port is taken
         print(f"outreach-review: cannot start: {error}", file=sys.stderr)
         return EXIT_FAILED

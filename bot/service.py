@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Protocol, TypeVar
 
+from bot.blocking import CallTimeout, bounded
 from bot.logs import REQUEST_ID
 from bot.metrics import Metrics
 from bot.models import Review
@@ -26,9 +27,14 @@ from bot.ports import ChannelContext, Grader, Rejected, TipsReply
 from bot.ratelimit import MemoryRateLimiter, rate_limited
 from bot.rules import MAX_DRAFT_CHARS, review_with_rules
 from bot.settings import Settings
+from bot.surrogates import replace_surrogates
 
 log = logging.getLogger("outreach.service")
 T = TypeVar("T")
+# A store call on a review's path waits this long at most; after one timed out (a database
+# that accepts and never answers), reviews leave the store alone for STORE_PAUSE_S.
+STORE_CALL_TIMEOUT_S = 2.0
+STORE_PAUSE_S = 5.0
 DRAINING = Rejected(
     "unavailable", "The bot is restarting right now: send the draft again in a minute."
 )
@@ -66,6 +72,7 @@ class ReviewService:
         metrics: Metrics | None = None,
         review_id_prefix: str = "",
         clock: Callable[[], datetime] = _utcnow,
+        store_timeout: float = STORE_CALL_TIMEOUT_S,
     ) -> None:
         self.settings = settings
         self.grader = grader
@@ -80,6 +87,8 @@ class ReviewService:
         self._local_events: OrderedDict[str, float] = OrderedDict()
         self._local_limiter = MemoryRateLimiter()
         self._store_ok = True
+        self._store_timeout = store_timeout
+        self._store_paused_until = 0.0
         self._draining = False
         self._in_flight = 0
         self._idle = asyncio.Event()
@@ -90,6 +99,9 @@ class ReviewService:
     ) -> Review | Rejected:
         if not text or not text.strip():
             return Rejected("empty", "There is no draft to review: paste the message text.")
+        # What every grader, cache, log and platform gets: lone surrogates (JSON's "\ud800",
+        # bytes read with surrogateescape) become U+FFFD, the draft as a platform can show it.
+        text = replace_surrogates(text)
         if self._draining:
             return DRAINING
         token = REQUEST_ID.set(REQUEST_ID.get() or uuid.uuid4().hex[:12])
@@ -228,14 +240,19 @@ class ReviewService:
             )
 
     async def _in_store(self, op: str, fn: Callable[..., T], *args: Any) -> T | None:
-        """Run a store call off the event loop; None when it failed (logged once per outage)."""
+        """Run a store call off the event loop, bounded; None when it failed or timed out
+        (logged once per outage)."""
         ok, value = await self._try_store(op, fn, *args)
         return value if ok else None
 
     async def _try_store(self, op: str, fn: Callable[..., T], *args: Any) -> tuple[bool, T | None]:
+        if time.monotonic() < self._store_paused_until:
+            return False, None
         try:
-            value = await asyncio.to_thread(fn, *args)
+            value = await bounded(fn, *args, timeout=self._store_timeout)
         except Exception as exc:
+            if isinstance(exc, CallTimeout):
+                self._store_paused_until = time.monotonic() + STORE_PAUSE_S
             if self._store_ok:
                 log.warning(
                     "store unreachable; reviews go on, events and limits kept in memory",

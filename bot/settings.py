@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     outreach_review_channels: str = ""
     outreach_rate_limit: int = Field(default=20, ge=0)
     health_port: int = Field(default=8080, ge=0, le=65535)
+    # Seconds `serve` takes at most to stop after SIGTERM/SIGINT, whatever it waits on.
+    outreach_shutdown_grace: float = Field(default=10.0, gt=0, le=600)
     log_level: str = "INFO"
 
     @field_validator("outreach_llm", "outreach_tips_digest", mode="before")

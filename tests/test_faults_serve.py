@@ -10,13 +10,14 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
 from tests.fakes.openai_server import FakeOpenAI, Step, chat_completion
+from tests.fakes.processes import spawned_processes  # noqa: F401  (the `spawn` fixture)
 from tests.fakes.slack_api import FakeSlackApi, command_body, sign
 from tests.test_faults_slack import free_port
 from tests.test_llm_grader import DRAFT, answer
@@ -52,16 +53,6 @@ def serve_env(api: FakeSlackApi, port: int, database_url: str, **extra: str) -> 
         "OUTREACH_LLM": "off",
         **extra,
     }
-
-
-@pytest.fixture
-def spawn(tmp_path: Path) -> Iterator[list[subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
 
 
 async def start_serve(

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,20 +17,28 @@ from bot.settings import Settings
 from bot.workers import WorkerPool
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
+from tests.test_logs_redaction import captured_logs  # noqa: F401  (the `captured` fixture)
+
+
+def socket_settings(api_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """Socket Mode against the fake Web API at `api_url`, rules only, SQLite."""
+    values: dict[str, Any] = {
+        "slack_bot_token": "xoxb-test",
+        "slack_app_token": "xapp-test",
+        "slack_signing_secret": None,
+        "slack_api_url": api_url,
+        "outreach_llm": "off",
+        "database_url": f"sqlite:///{tmp_path}/socket.db",
+        **overrides,
+    }
+    return Settings(**values)
 
 
 @pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "worker"])
 async def test_socket_mode_acks_a_slash_command_and_reviews(workers: int, tmp_path: Path) -> None:
     api, socket = await FakeSlackApi().start(), await FakeSocketMode().start()
     api.socket_url = socket.url
-    settings = Settings(
-        slack_bot_token="xoxb-test",
-        slack_app_token="xapp-test",
-        slack_signing_secret=None,
-        slack_api_url=api.url,
-        outreach_llm="off",
-        database_url=f"sqlite:///{tmp_path}/socket.db",
-    )
+    settings = socket_settings(api.url, tmp_path)
     pool = WorkerPool(settings, workers, worker_main, Metrics()) if workers else None
     if pool is not None:
         pool.start()
@@ -38,6 +48,10 @@ async def test_socket_mode_acks_a_slash_command_and_reviews(workers: int, tmp_pa
         await socket.wait_connected()
         [opened] = api.calls_to("apps.connections.open")
         assert opened.token == "xapp-test" and server.mode == "socket"
+        for _ in range(100):  # start() does not wait for the connection: it can be stopped
+            if await server.connected():
+                break
+            await asyncio.sleep(0.02)
         assert await server.connected()
         command = {
             "command": "/reviewoutreach",
@@ -63,3 +77,33 @@ async def test_socket_mode_acks_a_slash_command_and_reviews(workers: int, tmp_pa
             await pool.stop(grace=5)
         await socket.close()
         await api.close()
+
+
+async def test_socket_mode_at_debug_level_logs_no_draft(
+    tmp_path: Path, captured: io.StringIO
+) -> None:
+    """slack_sdk prints every Socket Mode envelope at DEBUG: that must not reach the log."""
+    api, socket = await FakeSlackApi().start(), await FakeSocketMode().start()
+    api.socket_url = socket.url
+    settings = socket_settings(api.url, tmp_path)
+    server = SlackServer(ReviewService(settings), settings)
+    try:
+        await server.start()
+        await socket.wait_connected()
+        command = {
+            "command": "/reviewoutreach",
+            "text": "Hi Ada, MARKER-debug-5e2 I run a small agency. Quick call?",
+            "user_id": "U0ALICE",
+            "channel_id": "C0GENERAL",
+            "team_id": "T0TEAM",
+            "response_url": api.response_url("dbg"),
+            "api_app_id": "A0APP",
+        }
+        await socket.wait_ack(await socket.send_envelope("slash_commands", command))
+        await api.wait_for_post("dbg", timeout=10)
+    finally:
+        await server.stop(grace=1)
+        await socket.close()
+        await api.close()
+    logs = captured.getvalue()
+    assert "MARKER-debug-5e2" not in logs and "/response/dbg" not in logs

@@ -52,7 +52,7 @@ class Rendered:
     def files(self) -> list[discord.File]:
         """Fresh `discord.File` objects (a File is consumed by one send)."""
         return [
-            discord.File(io.BytesIO(text.encode("utf-8")), filename=name)
+            discord.File(io.BytesIO(text.encode("utf-8", errors="replace")), filename=name)
             for name, text in self.file_texts.items()
         ]
 

@@ -13,6 +13,7 @@ from adapters.discord.embeds import render_review, render_rewrite
 from adapters.discord.errors import NO_MENTIONS, report, say
 from adapters.discord.wording import message
 from bot.models import Review
+from bot.present import for_sharing
 from bot.service import ReviewService
 
 CUSTOM_ID = "outreach:{action}:{review_id}"
@@ -64,7 +65,7 @@ class ReviewButton(DynamicItem[Button[View]], template=TEMPLATE):
         elif self.action == "share":
             await interaction.response.send_message(
                 message("shared_by", user=interaction.user.mention),
-                embeds=render_review(review).embeds,
+                embeds=render_review(for_sharing(review)).embeds,
                 allowed_mentions=NO_MENTIONS,
             )
         elif review.rewrite is None:

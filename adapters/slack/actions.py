@@ -21,6 +21,7 @@ from adapters.slack.deps import SlackDeps
 from adapters.slack.mrkdwn import escape, slack_to_plain
 from adapters.slack.replies import tell_error, tell_privately, via_response_url
 from bot.ports import ChannelContext
+from bot.present import for_sharing
 
 Payload = dict[str, Any]
 VOTES = {ACTION_VOTE_UP: "up", ACTION_VOTE_DOWN: "down"}
@@ -65,11 +66,12 @@ async def run_button(deps: SlackDeps, body: Payload) -> None:
     if not channel:
         await tell_privately(deps.client, user=user, text=NO_CHANNEL, response_url=response_url)
         return
+    shared = for_sharing(review)
     try:
         await deps.client.chat_postMessage(
             channel=channel,
-            text=f"Shared by <@{escape(user)}>: {review_fallback(review)}",
-            blocks=review_blocks(review, "shared", shared_by=user),
+            text=f"Shared by <@{escape(user)}>: {review_fallback(shared)}",
+            blocks=review_blocks(shared, "shared", shared_by=user),
             unfurl_links=False,
         )
     except SlackApiError as exc:
@@ -93,7 +95,14 @@ async def run_tips(deps: SlackDeps, command: Payload) -> None:
     text = escape(reply.text)
     blocks = [section(text), *tip_blocks(reply.tip)] if reply.tip else None
     if not reply.ephemeral and response_url:
-        shared = await via_response_url(response_url, text, blocks, public=True, session=deps.http)
+        shared = await via_response_url(
+            response_url,
+            text,
+            blocks,
+            api_url=deps.client.base_url,
+            public=True,
+            session=deps.http,
+        )
         if shared is None:
             return
     await tell_privately(

@@ -6,12 +6,15 @@ in `reviews` or `actions`, run lazily and tracked so shutdown can wait for it.
 
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Any
 
 from slack_bolt.async_app import AsyncAck, AsyncApp
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncRateLimitErrorRetryHandler,
     AsyncServerErrorRetryHandler,
@@ -21,6 +24,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import actions, reviews
 from adapters.slack.blocks import MODAL_CALLBACK
 from adapters.slack.deps import SlackDeps
+from adapters.slack.edge import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
 from adapters.slack.oauth import (
     SlackInstallations,
     build_oauth_settings,
@@ -31,6 +35,8 @@ from adapters.slack.replies import tell_error
 from bot.service import ReviewService
 from bot.settings import Settings
 from bot.workers import Job, WorkerPool
+
+log = logging.getLogger("outreach.slack")
 
 Payload = dict[str, Any]
 Work = Callable[[SlackDeps, Payload], Awaitable[None]]
@@ -73,6 +79,24 @@ async def report(deps: SlackDeps, error: BaseException, action: str, body: Paylo
     await tell_error(
         deps.client, error, action=action, user=user_of(body), response_url=response_url
     )
+
+
+def verified(request: AsyncBoltRequest, signing_secret: str | None) -> bool:
+    """Whether `request` came from Slack: over the (authenticated) Socket Mode connection, or
+    signed with the signing secret. Only then may an error be answered in its `response_url`
+    or to its user."""
+    if request.mode == "socket_mode":
+        return True
+
+    def header(name: str) -> str | None:
+        values = request.headers.get(name.lower())
+        return values[0] if values else None
+
+    body = request.raw_body.encode("utf-8", "surrogateescape")
+    problem = signature_problem(
+        signing_secret or "", header(TIMESTAMP_HEADER), header(SIGNATURE_HEADER), body, time.time()
+    )
+    return problem is None
 
 
 def for_request(deps: SlackDeps, client: AsyncWebClient) -> SlackDeps:
@@ -185,7 +209,16 @@ def build_app_with_deps(
     app.event("reaction_added")(reaction.get("ack") or reaction["lazy"][0])
 
     @app.error
-    async def on_error(error: Exception, body: Payload, client: AsyncWebClient) -> None:
+    async def on_error(
+        error: Exception, body: Payload, client: AsyncWebClient, request: AsyncBoltRequest
+    ) -> None:
+        if not verified(request, settings.slack_signing_secret):
+            # Its body names any response_url and any user: answering would act for a stranger.
+            log.warning(
+                "slack error on an unverified request: not answered",
+                extra={"error": type(error).__name__},
+            )
+            return
         await report(for_request(deps, client), error, "listener", body)
 
     return app, deps

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
@@ -20,6 +21,25 @@ log = logging.getLogger("outreach.slack")
 
 Blocks = list[dict[str, Any]]
 RESPONSE_URL_TIMEOUT = 10
+SLACK_HOOK_HOSTS = frozenset({"hooks.slack.com", "hooks.slack-gov.com"})
+
+
+def is_slack_url(url: str, api_url: str) -> bool:
+    """Whether `url` may be posted to: Slack's own (https on hooks.slack.com), or on the host
+    of the Web API the bot talks to (`SLACK_API_URL`: a proxy or a local fake). A payload
+    must never make the bot post wherever it names."""
+    try:
+        target, api = urlsplit(url), urlsplit(api_url)
+        port, api_port = target.port, api.port
+    except ValueError:
+        return False
+    if target.scheme == "https" and target.hostname in SLACK_HOOK_HOSTS:
+        return port in (None, 443)
+    return bool(target.hostname) and (target.scheme, target.hostname, port) == (
+        api.scheme,
+        api.hostname,
+        api_port,
+    )
 
 
 async def via_response_url(
@@ -27,10 +47,15 @@ async def via_response_url(
     text: str,
     blocks: Blocks | None = None,
     *,
+    api_url: str,
     public: bool = False,
     session: aiohttp.ClientSession | None = None,
 ) -> str | None:
-    """Post to a `response_url`; None when delivered, else Slack's reason ("expired_url")."""
+    """Post to a `response_url`; None when delivered, else the reason ("expired_url").
+    `api_url` is the Web API's base URL: a response_url elsewhere but Slack is refused."""
+    if not is_slack_url(response_url, api_url):
+        log.warning("response_url refused", extra={"error": "not_a_slack_url"})
+        return "not_a_slack_url"
     webhook = AsyncWebhookClient(response_url, timeout=RESPONSE_URL_TIMEOUT, session=session)
     try:
         response = await webhook.send(
@@ -72,7 +97,9 @@ async def tell_privately(
 ) -> bool:
     """Ephemeral via `response_url` when there is one; if it expired, a DM that says so."""
     if response_url:
-        refused = await via_response_url(response_url, text, blocks, session=session)
+        refused = await via_response_url(
+            response_url, text, blocks, api_url=client.base_url, session=session
+        )
         if refused is None:
             return True
         if blocks is not None:

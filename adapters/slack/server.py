@@ -12,13 +12,16 @@ from collections.abc import Iterable
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_app_with_deps
+from adapters.slack.edge import Refusal, RefusalLog, unverified
 from adapters.slack.oauth import SlackInstallations, oauth_enabled, oauth_routes, open_installations
 from adapters.slack.poster import SlackTipPoster
+from adapters.slack.shapes import read_body
+from adapters.slack.socket_mode import SocketConnection
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 from bot.workers import WorkerPool
@@ -78,7 +81,9 @@ class SlackServer:
         self.port: int | None = None
         self._routes = list(routes)
         self._runner: web.AppRunner | None = None
-        self._socket: AsyncSocketModeHandler | None = None
+        self._socket: SocketConnection | None = None
+        self._connecting: asyncio.Task[None] | None = None
+        self.refusals = RefusalLog()
 
     async def start(self) -> None:
         if self.deps.http is None:
@@ -87,10 +92,14 @@ class SlackServer:
             # Web API client: bolt deep-copies that for each lazy listener.)
             self.deps.http = aiohttp.ClientSession()
         if self.mode == "socket":
-            self._socket = AsyncSocketModeHandler(
-                self.app, app_token=self.settings.slack_app_token, web_client=self.deps.client
+            # Connecting runs on its own: `stop()` can end it at any moment, and `failure()`
+            # reports a token Slack refuses.
+            self._socket = SocketConnection(
+                self.app, self.settings.slack_app_token or "", self.deps.client
             )
-            await self._socket.connect_async()
+            self._connecting = asyncio.create_task(
+                self._socket.connect(), name="slack-socket-connect"
+            )
         else:
             web_app = web.Application()
             web_app.add_routes(
@@ -105,8 +114,27 @@ class SlackServer:
         log.info("slack adapter started", extra={"mode": self.mode, "port": self.port})
 
     async def _dispatch(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
+        """Verify, then shape-check, then hand to bolt (which verifies again)."""
+        raw = await request.read()
+        refusal = unverified(self.settings.slack_signing_secret or "", request.headers, raw)
+        if refusal is not None:
+            return self._refuse(refusal)
+        text = read_body(raw, request.headers.get("Content-Type"))
+        if isinstance(text, tuple):
+            return self._refuse(Refusal(400, text[0]))
+        try:
+            bolt_request = AsyncBoltRequest(
+                body=text, query=request.query_string, headers=dict(request.headers)
+            )
+        except Exception as error:  # a shape bolt cannot build a context from
+            return self._refuse(Refusal(400, f"bolt_{type(error).__name__}"))
+        response = await self.app.async_dispatch(bolt_request)
         return await to_aiohttp_response(response)
+
+    def _refuse(self, refusal: Refusal) -> web.Response:
+        self.refusals.record(refusal)
+        error = "invalid request" if refusal.status == 401 else "malformed request"
+        return web.json_response({"error": error}, status=refusal.status)
 
     @property
     def events_url(self) -> str:
@@ -117,10 +145,22 @@ class SlackServer:
             return bool(await self._socket.client.is_connected())
         return self._runner is not None and self.port is not None
 
+    async def failure(self) -> None:
+        """Raises `AdapterFailed` (naming the variable) once Slack refuses a token; until
+        then it waits, forever in HTTP mode: cancel it."""
+        if self._socket is None:
+            await asyncio.get_running_loop().create_future()
+        else:
+            await asyncio.shield(self._socket.failed)
+
     async def stop(self, grace: float = SHUTDOWN_GRACE) -> None:
         """Stop taking work, let in-flight reviews finish for up to `grace` seconds, close."""
+        if self._connecting is not None:
+            self._connecting.cancel()
+            await asyncio.wait({self._connecting})
+            self._connecting = None
         if self._socket is not None:
-            await self._socket.disconnect_async()
+            await self._socket.stop_taking_work()
         if self._runner is not None:
             await self._runner.shutdown()
         unfinished = await self.deps.inflight.drain(grace)
@@ -137,6 +177,7 @@ class SlackServer:
         if self.deps.http is not None:
             await self.deps.http.close()
             self.deps.http = None
+        self.refusals.flush()
 
 
 async def run_slack(
@@ -148,12 +189,19 @@ async def run_slack(
     routes: Iterable[web.RouteDef] = (),
     installations: SlackInstallations | None = None,
 ) -> None:
-    """Serve Slack until `stop` is set, then shut down gracefully."""
+    """Serve Slack until `stop` is set, then shut down gracefully; raises `AdapterFailed`
+    when Slack refuses a token."""
     server = SlackServer(
         service, settings, client=client, routes=routes, installations=installations
     )
     await server.start()
+    stopped = asyncio.create_task(stop.wait())
+    failed = asyncio.create_task(server.failure())
     try:
-        await stop.wait()
+        await asyncio.wait({stopped, failed}, return_when=asyncio.FIRST_COMPLETED)
+        if failed.done():
+            failed.result()
     finally:
+        stopped.cancel()
+        failed.cancel()
         await server.stop()

@@ -23,6 +23,9 @@ from bot.settings import Settings
 log = logging.getLogger("outreach.llm")
 
 MAX_COMPLETION_TOKENS = 1600
+# An answer within MAX_COMPLETION_TOKENS is a few thousand characters; one this long ignored
+# the limit (or is not the model at all) and is not read further, nor sent back for repair.
+MAX_ANSWER_CHARS = 32_000
 MAX_ATTEMPTS = 8
 BACKOFF_INITIAL_S = 0.25
 BACKOFF_MAX_S = 4.0
@@ -178,7 +181,12 @@ class ChatClient:
         refusal = getattr(choice.message, "refusal", None)
         if refusal:
             raise ModelFailure("invalid_output", "the model refused")
-        return Completion(choice.message.content or "", choice.finish_reason)
+        content = choice.message.content or ""
+        if len(content) > MAX_ANSWER_CHARS:
+            raise ModelFailure(
+                "invalid_output", f"the answer is over {MAX_ANSWER_CHARS} characters"
+            )
+        return Completion(content, choice.finish_reason)
 
     def _adapt_to(self, exc: BaseException) -> bool:
         """Drop what an OpenAI-compatible server does not support; True when retrying helps."""

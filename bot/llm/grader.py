@@ -21,6 +21,7 @@ from bot.llm.schema import (
     response_format_json_schema,
 )
 from bot.models import FallbackReason, Review
+from bot.present import truncate
 from bot.rules import MAX_DRAFT_CHARS
 from bot.settings import Settings
 
@@ -28,6 +29,11 @@ log = logging.getLogger("outreach.llm")
 
 # outcome ("ok", "cache_hit" or a fallback reason), prompt tokens, completion tokens, latency (s)
 OnCall = Callable[[str, int, int, float], None]
+
+# A rewrite is about as long as the draft: one far longer is cut (with "…") before any
+# adapter sees it, to twice the draft, never under REWRITE_MIN_CHARS nor over REWRITE_MAX_CHARS.
+REWRITE_MIN_CHARS = 600
+REWRITE_MAX_CHARS = 4000
 
 REPAIR_REQUEST = (
     "That answer was not usable ({problem}). Reply again with only the corrected JSON "
@@ -112,6 +118,7 @@ class LLMGrader:
                 answer = await self._ask(draft, started + self._timeout, meter)
             note = self._injection.note if self._injection.found_in(draft) else None
             outcome = merge(text, rules_review, answer, injection_note=note, policy=self._policy)
+            review = _rewrite_capped(outcome.review, len(draft))
         except ModelFailure as failure:
             reason = failure.reason
         except TimeoutError:
@@ -120,9 +127,9 @@ class LLMGrader:
             log.warning("llm grading failed unexpectedly", extra={"error": type(exc).__name__})
             reason = "invalid_output"
         else:
-            self._cache.put(key, outcome.review)
+            self._cache.put(key, review)
             self._report("ok", meter, time.monotonic() - started, outcome.dropped_quotes)
-            return Graded(outcome.review, answer)
+            return Graded(review, answer)
         self.usage.failures[reason] = self.usage.failures.get(reason, 0) + 1
         self._report(reason, meter, time.monotonic() - started, dropped_quotes=0)
         return Graded(replace(rules_review, fallback_reason=reason), None)
@@ -184,6 +191,13 @@ class LLMGrader:
             self._on_call(outcome, meter.prompt_tokens, meter.completion_tokens, latency_s)
         except Exception as exc:  # a metrics hook must never break a review
             log.warning("llm on_call hook failed", extra={"error": type(exc).__name__})
+
+
+def _rewrite_capped(review: Review, draft_chars: int) -> Review:
+    limit = min(REWRITE_MAX_CHARS, max(REWRITE_MIN_CHARS, 2 * draft_chars))
+    if review.rewrite is None or len(review.rewrite) <= limit:
+        return review
+    return replace(review, rewrite=truncate(review.rewrite, limit))
 
 
 def _describe_problem(error: ValueError, finish_reason: str | None) -> str:

@@ -74,11 +74,13 @@ def _error(message: str) -> None:
 
 def _open(settings: Settings) -> Store | None:
     from bot.store import open_store
+    from bot.store.db import describe, failure_cause
 
     try:
         return open_store(settings.database_url)
     except Exception as exc:
-        _error(f"cannot open the database ({type(exc).__name__}); check DATABASE_URL.")
+        where = describe(settings.database_url)
+        _error(f"cannot open the database {where}: {failure_cause(exc)}; check DATABASE_URL.")
         return None
 
 

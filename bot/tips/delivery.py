@@ -1,18 +1,20 @@
 """Posting a claimed delivery and recording what happened; shared by the ticker and `now`.
 
-Store calls run in a worker thread so a slow or unreachable database never
-blocks the event loop the chat adapters share.
+Store calls run in a worker thread, bounded in time, so a slow, unreachable or frozen
+database never blocks the event loop the chat adapters share.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal, TypeVar
 
+from bot.blocking import bounded
 from bot.ports import PostError, PostOk, PostResult, RenderedTip, TipPoster
 from bot.principles import principle_by_id
 from bot.tips import rotation
@@ -48,7 +50,8 @@ class TickOutcome:
 
 
 async def in_thread(fn: Callable[..., T], *args: object, **kwargs: object) -> T:
-    return await asyncio.to_thread(fn, *args, **kwargs)
+    """A store call off the event loop, bounded in time (`CallTimeout`, a `TimeoutError`)."""
+    return await bounded(functools.partial(fn, *args, **kwargs))
 
 
 async def choose_next(store: TipsStore, library: TipLibrary, sub: Subscription) -> tuple[str, int]:

@@ -132,6 +132,20 @@ class Reply:
         return dict(json.loads(self.text)) if self.text else {}
 
 
+def harness_settings(api: FakeSlackApi, **overrides: Any) -> Settings:
+    """HTTP mode against `api`, signed with `SECRET`, rules only."""
+    values: Payload = {
+        "slack_bot_token": "xoxb-test",
+        "slack_signing_secret": SECRET,
+        "slack_app_token": None,
+        "slack_api_url": api.url,
+        "port": 0,
+        "outreach_llm": "off",
+        **overrides,
+    }
+    return Settings(**values)
+
+
 class SlackHarness:
     def __init__(
         self,
@@ -151,16 +165,7 @@ class SlackHarness:
     async def __aenter__(self) -> SlackHarness:
         if self._own_api:
             await self.api.start()
-        values: Payload = {
-            "slack_bot_token": "xoxb-test",
-            "slack_signing_secret": SECRET,
-            "slack_app_token": None,
-            "slack_api_url": self.api.url,
-            "port": 0,
-            "outreach_llm": "off",
-            **self._overrides,
-        }
-        self.settings = Settings(**values)
+        self.settings = harness_settings(self.api, **self._overrides)
         client = build_client(self.settings)
         tips = self._tips_factory(SlackTipPoster(client)) if self._tips_factory else self._tips
         self.service = ReviewService(
@@ -179,21 +184,25 @@ class SlackHarness:
 
     async def post(
         self,
-        body: str,
+        body: str | bytes,
         content_type: str,
         *,
         timestamp: int | None = None,
         secret: str = SECRET,
         headers: dict[str, str] | None = None,
+        signed: bool = True,
     ) -> Reply:
+        """POST `body` to the app, signed as Slack would unless `signed` is False;
+        `headers` are added last (to replace the signature's)."""
         all_headers = {
             "Content-Type": content_type,
-            **sign(secret, body, timestamp),
+            **(sign(secret, body, timestamp) if signed else {}),
             **(headers or {}),
         }
+        data = body.encode() if isinstance(body, str) else body
         started = time.monotonic()
         async with self.session.post(
-            self.server.events_url, data=body.encode(), headers=all_headers
+            self.server.events_url, data=data, headers=all_headers
         ) as response:
             text = await response.text()
         return Reply(response.status, text, time.monotonic() - started)
