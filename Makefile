@@ -48,7 +48,7 @@ eval-llm: $(VENV)/.installed-dev
 		-- $(BIN)/outreach-review eval --llm $(EVAL_DIR)/dev.jsonl $(EVAL_FLAGS)
 
 # Each rule's precision on the labelled drafts, for the model merge: run after changing rules.
-rule-precision: $(VENV)/.installed
+rule-precision: $(VENV)/.installed-dev
 	$(BIN)/outreach-review eval --rule-precision $(EVAL_DIR)/dev.jsonl
 
 clean:

@@ -49,6 +49,10 @@ def read_draft(source: str) -> str:
     text = decode_draft(data, "standard input" if source == "-" else source)
     if not text.strip():
         raise InputError("the draft is empty: give a file with the message text, or pipe it in")
+    from bot.rules import NOTHING_TO_REVIEW, reviewable
+
+    if not reviewable(text):
+        raise InputError(NOTHING_TO_REVIEW[0].lower() + NOTHING_TO_REVIEW[1:])
     return text
 
 

@@ -142,9 +142,7 @@ def load_acts(fast: bool = True) -> ActBook:
     for cased, parts in lead_parts.items():
         if not parts:
             continue
-        regex = _compile(
-            "(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast
-        )
+        regex = _compile("(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast)
         groups = {
             number: lead_names[int((name.decode() if isinstance(name, bytes) else name)[1:])]
             for name, number in regex.groupindex.items()

@@ -17,6 +17,7 @@ from bot.principles import load_principles
 from bot.rules.acts import ActBook
 from bot.rules.checks import RuleRun
 from bot.rules.features import DraftFeatures
+from bot.rules.language import reads_as_english
 from bot.rules.learned import THRESHOLD, Weights, load_weights, squash
 from bot.rules.rulebook import Rule, RuleBook, fallback_id, load_rulebook
 from bot.rules.scoring import score_for, verdict_for
@@ -38,10 +39,10 @@ def review_with_rules(text: str) -> Review:
 
 
 def analyse_draft(
-    text: str, acts: ActBook | None = None
+    text: str | Draft, acts: ActBook | None = None
 ) -> tuple[DraftFeatures, RuleRun, dict[str, float]]:
     """The draft's view, the rules run on it, and every feature by name (for training)."""
-    view = DraftFeatures(Draft(text), acts)
+    view = DraftFeatures(text if isinstance(text, Draft) else Draft(text), acts)
     run = RuleRun(view, load_rulebook())
     return view, run, {**view.vector, **run.features()}
 
@@ -60,7 +61,10 @@ def review_text(
         text = text[:max_chars]
     chosen = load_weights() if weights is _UNSET else weights
     assert chosen is None or isinstance(chosen, Weights)
-    view, run, raw_values = analyse_draft(text, acts)
+    draft = Draft(text)
+    if not reads_as_english(draft.masked):
+        return _unread([*notes, NOT_ENGLISH])
+    view, run, raw_values = analyse_draft(draft, acts)
     values = {name: squash(value) for name, value in raw_values.items() if value}
     book = load_rulebook()
     kind = decide_kind(view, values, chosen, book)
@@ -79,7 +83,29 @@ def review_text(
         kind=kind,
         source="rules",
         principles=tuple(results),
-        questions=suggest_questions(view.draft.masked, kind, lower=view.draft.lower),
+        questions=suggest_questions(view.act_counts),
+        notes=tuple(notes),
+    )
+
+
+NOT_ENGLISH = (
+    "The built-in rules read English only, so they judged nothing here; a configured model "
+    "reviews drafts in any language (see docs/llm.md)."
+)
+
+
+def _unread(notes: list[str]) -> Review:
+    """A review that judges nothing: every principle n/a, never `send` (scoring.py)."""
+    results = tuple(PrincipleResult(p.id, p.title, "n/a") for p in load_principles())
+    statuses: dict[str, Status] = {p.id: "n/a" for p in results}
+    verdict = verdict_for(statuses)
+    return Review(
+        score=score_for(statuses, verdict),
+        verdict=verdict,
+        kind="cold",
+        source="rules",
+        principles=results,
+        questions=suggest_questions(()),
         notes=tuple(notes),
     )
 

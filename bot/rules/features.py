@@ -19,7 +19,16 @@ SENDER_ACTS = (
     "self_intro", "credential", "offer", "result", "traction", "job_seek", "recruit",
     "invite", "reach_out", "bump",
 )  # fmt: skip
-PITCH_ACTS = ("offer", "result", "traction", "credential", "recruit", "invite", "self_praise", "brochure")
+PITCH_ACTS = (
+    "offer",
+    "result",
+    "traction",
+    "credential",
+    "recruit",
+    "invite",
+    "self_praise",
+    "brochure",
+)
 # Acts that are about the reader or what the two share.
 THEIR_ACTS = (
     "their_work", "their_news", "shared_history", "indirect_question", "referral", "thanks_them",
@@ -48,7 +57,13 @@ TITLE_WORDS = frozenset(
     "student professor team teams group solutions operations ops growth success customer "
     "research data platform infrastructure security design people talent hr".split()
 )
-_EMPLOYER = re.compile(r"\b(?:at|@|with|from|for|joined|joining)\s+$", re.I)
+_EMPLOYER = re.compile(
+    r"\b(?:work|works|working|worked|job|role|position|team|teams|experience|time|career|"
+    r"you're|you are|are you|joined|joining|engineer|manager|director|lead|head|founder|ceo|"
+    r"vp|intern|student|employee)\s+(?:[\w-]+\s+){0,3}?(?:at|@|with|for|in)\s+$|"
+    r"\b(?:joined|joining)\s+$",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +169,7 @@ class DraftFeatures:
             token, position = match.group(0), match.start()
             if token in COMMON_CAPS or token.lower() in TITLE_WORDS or position in starts:
                 continue
-            if _EMPLOYER.search(text, max(0, position - 12), position):
+            if _EMPLOYER.search(text, max(0, position - 48), position):
                 continue  # "at Ramp": where they work
             file(position, token.lower())
         for match in _NUMBER.finditer(text):

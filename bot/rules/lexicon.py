@@ -38,7 +38,9 @@ def load_classes() -> dict[str, str]:
         if name not in items:
             raise LexiconError(f"unknown class {{{name}}} (in {' > '.join(trail) or 'a pattern'})")
         parts = [
-            _substitute(item.replace(NAME_CLASS, NAME_REGEX), lambda ref: expand(ref, (*trail, name)))
+            _substitute(
+                item.replace(NAME_CLASS, NAME_REGEX), lambda ref: expand(ref, (*trail, name))
+            )
             for item in items[name]
         ]
         # Longest first, so an alternation prefers "i'm" over "i".

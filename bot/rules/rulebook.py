@@ -163,9 +163,9 @@ def load_rulebook() -> RuleBook:
         for pid, settings in raw["principles"].items()
     }
     fallbacks = {pid: Fallback(**item) for pid, item in raw["fallbacks"].items()}
-    missing = set(REQUIRED_IDS) - fallbacks.keys()
-    if missing:
-        raise RuleDataError(f"rules.yaml: fallbacks missing for {sorted(missing)}")
+    lacking = set(REQUIRED_IDS) - fallbacks.keys()
+    if lacking:
+        raise RuleDataError(f"rules.yaml: fallbacks missing for {sorted(lacking)}")
     return RuleBook(
         rules=tuple(rules),
         principles=principles,

@@ -33,15 +33,14 @@ _MARKDOWN_CHARS = frozenset("*_~`>")
 # One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
 # (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
 # encoder accepts, reads as U+FFFD, so any `str` can be reviewed and offsets never move.
-_SAME_WIDTH = {
-    **str.maketrans(
-        {
-            "’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "‒": "-", "−": "-",
-            "•": "-", "·": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ",
-        }
-    ),
-    **{code: 0xFFFD for code in range(0xD800, 0xE000)},
+_PLAIN = {
+    "’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "‒": "-", "−": "-",
+    "•": "-", "·": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ",
 }  # fmt: skip
+_SAME_WIDTH: dict[int, int] = {
+    **{ord(char): ord(plain) for char, plain in _PLAIN.items()},
+    **dict.fromkeys(range(0xD800, 0xE000), 0xFFFD),
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
 _LINE_BREAK = re.compile(r"\n")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.evaluate import LABELS, EvalReport, add_result, source_group
+from bot.models import Review
 from bot.rules.engine import MAX_DRAFT_CHARS, analyse_draft, review_text
 from bot.rules.learned import LogisticModel, Weights, select, squash
 from bot.rules.rulebook import load_rulebook
@@ -56,7 +57,9 @@ def targets() -> list[Target]:
         link = settings.passes_with
         link_label = next((k for k, v in LABELS.items() if v == link), None)
 
-        def applies(record: Record, label: str = label, link_label: str | None = link_label) -> bool:
+        def applies(
+            record: Record, label: str = label, link_label: str | None = link_label
+        ) -> bool:
             if record.get(label) is None:
                 return False
             if label == "no_responsibility" and record.get("kind") != "reconnect":
@@ -64,12 +67,11 @@ def targets() -> list[Target]:
             # A principle that passes with another is only learned where that one fails.
             return link_label is None or bool(record.get(link_label))
 
-        out.append(
-            Target(principle_id, lambda r, label=label: bool(r[label]), applies, settings.reads)
-        )
-    out.append(
-        Target("kind", lambda r: r["kind"] == "reconnect", lambda r: True, book.kind_reads)
-    )
+        def truth(record: Record, label: str = label) -> bool:
+            return bool(record[label])
+
+        out.append(Target(principle_id, truth, applies, settings.reads))
+    out.append(Target("kind", lambda r: r["kind"] == "reconnect", lambda r: True, book.kind_reads))
     return out
 
 
@@ -127,18 +129,24 @@ def _group(record: Record) -> str:
     return source_group(str(record.get("source", "")))
 
 
-def cross_validate(records: list[Record]) -> EvalReport:
-    """Leave one source group out: train on the others, review the held-out drafts."""
+def cross_validated_reviews(records: list[Record]) -> list[Review]:
+    """Each record's review by weights trained without its source group (leave one out)."""
     table = feature_table(records)
-    groups = sorted({_group(r) for r in records})
-    report = EvalReport()
-    for group in groups:
+    reviews: list[Review | None] = [None] * len(records)
+    for group in sorted({_group(r) for r in records}):
         held = [i for i, r in enumerate(records) if _group(r) == group]
         kept = [i for i, r in enumerate(records) if _group(r) != group]
         weights = train([records[i] for i in kept], [table[i] for i in kept])
         for i in held:
-            review = review_text(records[i]["text"], MAX_DRAFT_CHARS, weights=weights)
-            add_result(report, records[i], review)
+            reviews[i] = review_text(records[i]["text"], MAX_DRAFT_CHARS, weights=weights)
+    return [review for review in reviews if review is not None]
+
+
+def cross_validate(records: list[Record]) -> EvalReport:
+    """Leave one source group out: train on the others, review the held-out drafts."""
+    report = EvalReport()
+    for record, review in zip(records, cross_validated_reviews(records), strict=True):
+        add_result(report, record, review)
     return report
 
 

@@ -1,0 +1,50 @@
+"""Is the draft written in English? The built-in rules read English only.
+
+A dependency-light check (language.yaml): the share of English function words among the
+draft's words. It never reads as foreign a draft too short to tell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.principles import load_data
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# A word with at least two letters: emoji, links and markup (masked) are not words.
+_REAL_WORD = re.compile(r"[^\W\d_]{2,}")
+MIN_REVIEWABLE_WORDS = 2
+
+
+@dataclass(frozen=True)
+class LanguageCheck:
+    min_words: int
+    min_share: float
+    function_words: frozenset[str]
+
+
+@cache
+def load_language() -> LanguageCheck:
+    raw = load_data("language.yaml")
+    assert isinstance(raw, dict)
+    return LanguageCheck(
+        int(raw["min_words"]),
+        float(raw["min_share"]),
+        frozenset(str(w).lower() for w in raw["function_words"]),
+    )
+
+
+def reads_as_english(masked: str) -> bool:
+    check = load_language()
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(masked)]
+    if len(words) < check.min_words:
+        return True  # too short to tell
+    share = sum(1 for w in words if w in check.function_words) / len(words)
+    return share >= check.min_share
+
+
+def has_words(masked: str) -> bool:
+    """Anything to review: at least two words once links, markup and emoji are masked."""
+    return len(_REAL_WORD.findall(masked, 0, 20_000)) >= MIN_REVIEWABLE_WORDS
