@@ -169,8 +169,7 @@ class SentenceActs:
         return self.sentence.end
 
     def does(self, *names: str) -> bool:
-        acts = self.acts
-        return any(name in acts for name in names)
+        return not self.acts.keys().isdisjoint(names)
 
     def span(self, *names: str) -> tuple[int, int] | None:
         for name in names:

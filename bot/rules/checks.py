@@ -7,8 +7,6 @@ the sentence where the fix would go.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from bot.rules.acts import SentenceActs
 from bot.rules.features import DraftFeatures
 from bot.rules.rulebook import Condition, Rule, RuleBook
@@ -40,8 +38,26 @@ def _where_missing(view: DraftFeatures, principle: str) -> Span:
     return chosen.start, chosen.end
 
 
-def _acts_in(sentences: Iterable[SentenceActs], acts: frozenset[str]) -> bool:
-    return any(not s.acts.keys().isdisjoint(acts) for s in sentences)
+class _Scopes:
+    """Each scope's sentences and the union of their acts, computed once per draft."""
+
+    def __init__(self, view: DraftFeatures) -> None:
+        self.view = view
+        self._sentences: dict[str, list[SentenceActs]] = {}
+        self._acts: dict[str, frozenset[str]] = {}
+
+    def sentences(self, scope: str) -> list[SentenceActs]:
+        if scope not in self._sentences:
+            self._sentences[scope] = scope_sentences(self.view, scope)
+        return self._sentences[scope]
+
+    def acts(self, scope: str) -> frozenset[str]:
+        if scope not in self._acts:
+            names: set[str] = set()
+            for sentence in self.sentences(scope):
+                names.update(sentence.acts)
+            self._acts[scope] = frozenset(names)
+        return self._acts[scope]
 
 
 class RuleRun:
@@ -50,6 +66,7 @@ class RuleRun:
     def __init__(self, view: DraftFeatures, book: RuleBook) -> None:
         self.view = view
         self.book = book
+        self.scopes = _Scopes(view)
         self.fired: dict[str, list[Span]] = {}
         for rule in book.rules:
             self._run(rule)
@@ -59,7 +76,7 @@ class RuleRun:
             return self.fired[rule.id]
         spans = self._condition(rule.when, rule.principle)
         if spans and rule.unless:
-            if _acts_in(scope_sentences(self.view, rule.unless_scope), frozenset(rule.unless)):
+            if not self.scopes.acts(rule.unless_scope).isdisjoint(rule.unless_set):
                 spans = []
         self.fired[rule.id] = spans
         return spans
@@ -80,10 +97,13 @@ class RuleRun:
             low = when.below is not None and value < when.below
             high = when.above is not None and value > when.above
             return [_where_missing(view, principle)] if (low or high) else []
-        sentences = scope_sentences(view, when.scope)
-        acts = frozenset(when.acts)
+        acts = when.act_set
         if when.check == "absence":
-            return [] if _acts_in(sentences, acts) else [_where_missing(view, principle)]
+            present = not self.scopes.acts(when.scope).isdisjoint(acts)
+            return [] if present else [_where_missing(view, principle)]
+        if acts and self.scopes.acts(when.scope).isdisjoint(acts):
+            return []
+        sentences = self.scopes.sentences(when.scope)
         spans = []
         for sentence in sentences:
             if when.subject is not None and sentence.subject != when.subject:

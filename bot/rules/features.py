@@ -34,6 +34,7 @@ THEIR_ACTS = (
     "their_work", "their_news", "shared_history", "indirect_question", "referral", "thanks_them",
     "perceive_them",
 )  # fmt: skip
+_ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
 # Openers skipped before judging whom the opening is about.
 SKIPPABLE = frozenset(
     {"pleasantry", "question_pleasantry", "gap", "apology", "excuse", "recent", "compliment"}
@@ -57,6 +58,7 @@ TITLE_WORDS = frozenset(
     "student professor team teams group solutions operations ops growth success customer "
     "research data platform infrastructure security design people talent hr".split()
 )
+_EMPLOYER_ENDS = (" at ", "@", " with ", " for ", " in ", "joined ", "joining ")
 _EMPLOYER = re.compile(
     r"\b(?:work|works|working|worked|job|role|position|team|teams|experience|time|career|"
     r"you're|you are|are you|joined|joining|engineer|manager|director|lead|head|founder|ceo|"
@@ -158,6 +160,7 @@ class DraftFeatures:
         scan of the draft per kind; a sentence's first word and where-they-work are not."""
         text = self.draft.masked
         starts = [s.start for s in self.sentences]
+        first_words = set(starts)
         found: dict[int, set[str]] = {}
 
         def file(position: int, token: str) -> None:
@@ -167,9 +170,12 @@ class DraftFeatures:
 
         for match in _CAPITALISED.finditer(text):
             token, position = match.group(0), match.start()
-            if token in COMMON_CAPS or token.lower() in TITLE_WORDS or position in starts:
+            if token in COMMON_CAPS or token.lower() in TITLE_WORDS or position in first_words:
                 continue
-            if _EMPLOYER.search(text, max(0, position - 48), position):
+            before = text[max(0, position - 9) : position].lower()
+            if before.endswith(_EMPLOYER_ENDS) and _EMPLOYER.search(
+                text, max(0, position - 48), position
+            ):
                 continue  # "at Ramp": where they work
             file(position, token.lower())
         for match in _NUMBER.finditer(text):
@@ -179,9 +185,7 @@ class DraftFeatures:
         return {start: frozenset(tokens) for start, tokens in found.items()}
 
     def _about_them(self, sentence: SentenceActs) -> bool:
-        return sentence.subject == "recipient" or sentence.does(
-            *THEIR_ACTS, "compliment", "question_genuine"
-        )
+        return sentence.subject == "recipient" or sentence.does(*_ABOUT_THEM)
 
     @cached_property
     def vector(self) -> dict[str, float]:

@@ -16,6 +16,8 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 # A word with at least two letters: emoji, links and markup (masked) are not words.
 _REAL_WORD = re.compile(r"[^\W\d_]{2,}")
 MIN_REVIEWABLE_WORDS = 2
+# The language shows in the first few sentences; a long draft is not read twice for it.
+SAMPLE_CHARS = 600
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ def load_language() -> LanguageCheck:
 
 def reads_as_english(masked: str) -> bool:
     check = load_language()
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(masked)]
+    words = [w.lower() for w in _WORD.findall(masked, 0, SAMPLE_CHARS)]
     if len(words) < check.min_words:
         return True  # too short to tell
     share = sum(1 for w in words if w in check.function_words) / len(words)

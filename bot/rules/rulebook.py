@@ -42,6 +42,7 @@ class Condition:
     below: float | None = None
     above: float | None = None
     rules: tuple[str, ...] = ()
+    act_set: frozenset[str] = frozenset()  # `acts`, for fast membership tests
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Rule:
     unless: tuple[str, ...] = ()
     unless_scope: str = "all"
     examples: dict[str, str] = field(default_factory=dict)
+    unless_set: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -119,6 +121,7 @@ def _condition(item: dict[str, Any], known_acts: frozenset[str], where: str) -> 
         below=item.get("below"),
         above=item.get("above"),
         rules=tuple(item.get("rules", ())),
+        act_set=frozenset(acts),
     )
 
 
@@ -147,6 +150,7 @@ def load_rulebook() -> RuleBook:
                 unless=unless,
                 unless_scope=item.get("unless_scope", "all"),
                 examples=dict(item.get("examples", {})),
+                unless_set=frozenset(unless),
             )
         )
     ids = {rule.id for rule in rules}
