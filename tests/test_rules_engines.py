@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 
+from bot.rules.patterns import load_rulebook
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.rules.engine import MAX_DRAFT_CHARS, review_text
-from bot.rules.patterns import load_rulebook
 
 PHRASES = [
     "Hi Sam,\n\n",

@@ -8,6 +8,7 @@ log1p-squashed before standardising, so one long list cannot dominate.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from collections.abc import Mapping
@@ -18,6 +19,8 @@ from importlib import resources
 from typing import Any
 
 WEIGHTS_FILE = "weights.json"
+# The data the features come from: weights trained on other versions of them are stale.
+FEATURE_DATA = ("lexicon.yaml", "acts.yaml", "rules.yaml")
 THRESHOLD = 0.5
 
 
@@ -103,6 +106,14 @@ class Weights:
         raw = json.loads(text)
         models = {k: LogisticModel.from_dict(v) for k, v in raw["models"].items()}
         return cls(models=models, meta=dict(raw.get("meta", {})))
+
+
+def data_fingerprint() -> str:
+    """A hash of the data files the features are built from (stored with the weights)."""
+    digest = hashlib.sha256()
+    for name in FEATURE_DATA:
+        digest.update(resources.files("bot").joinpath("data", name).read_bytes())
+    return digest.hexdigest()[:16]
 
 
 @cache

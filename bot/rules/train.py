@@ -8,6 +8,7 @@ log1p-squashed, standardised features its principle `reads` (rules.yaml).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -15,7 +16,7 @@ from typing import Any
 from bot.evaluate import LABELS, EvalReport, add_result, source_group
 from bot.models import Review
 from bot.rules.engine import MAX_DRAFT_CHARS, analyse_draft, review_text
-from bot.rules.learned import LogisticModel, Weights, select, squash
+from bot.rules.learned import LogisticModel, Weights, data_fingerprint, select, squash
 from bot.rules.rulebook import load_rulebook
 
 # Inverse regularisation strength: small, because 243 drafts are few for ~40 features.
@@ -110,8 +111,12 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
         chosen = select(names, target.reads)
         rows = [i for i, r in enumerate(records) if target.applies(r)]
         labels = [target.label(records[i]) for i in rows]
-        if len(set(labels)) < 2:
-            raise TrainingError(f"{target.name}: needs both outcomes among its records")
+        if not labels:
+            raise TrainingError(f"{target.name}: no labelled records to learn it from")
+        if len(set(labels)) < 2:  # one outcome only: its smoothed rate, whatever the draft
+            rate = (sum(labels) + 0.5) / (len(labels) + 1)
+            models[target.name] = LogisticModel((), (), (), (), math.log(rate / (1 - rate)))
+            continue
         raw = np.asarray([[squash(table[i].get(f, 0.0)) for f in chosen] for i in rows])
         mean = raw.mean(axis=0)
         scale = raw.std(axis=0)
@@ -121,7 +126,12 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
             tuple(chosen), tuple(mean.tolist()), tuple(scale.tolist()), tuple(coef.tolist()),
             intercept,
         )  # fmt: skip
-    meta = {"records": len(records), "c": C, "sources": len({_group(r) for r in records})}
+    meta = {
+        "records": len(records),
+        "c": C,
+        "sources": len({_group(r) for r in records}),
+        "data": data_fingerprint(),
+    }
     return Weights(models=models, meta=meta)
 
 
