@@ -24,11 +24,7 @@ MERGE_FIELD = re.compile(
 )
 _MARKDOWN = re.compile(r"[*_~`>]+")
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
-# Written without a leading \b or IGNORECASE so the regex engine can skip ahead by first
-# character; the word boundary is checked on each (rare) match instead.
-_ABBREVIATION = re.compile(
-    r"(?:[Dd]r|[Mm]rs?|[Mm]s|[Pp]rof|[SsJj]r|[Ss]t|vs|etc|approx|e\.g|i\.e)\."
-)
+_ABBREVIATIONS = frozenset("dr mr mrs ms prof sr jr st vs etc approx e.g i.e".split())
 _MARKDOWN_CHARS = frozenset("*_~`>")
 # One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
 # (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
@@ -98,9 +94,22 @@ def _blank_if_word_start(match: re.Match[str]) -> str:
     return " " * len(match.group(0)) if _starts_a_word(match) else match.group(0)
 
 
-def _drop_abbreviation_stops(match: re.Match[str]) -> str:
-    word = match.group(0)
-    return word.replace(".", " ") if _starts_a_word(match) else word
+def _drop_abbreviation_stops(text: str) -> str:
+    """Blank the full stop of each abbreviation ("Dr.", "e.g."), one character for one."""
+    chars: list[str] | None = None
+    position = text.find(".")
+    while position != -1:
+        start = position
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+            start -= 1
+        word = text[start:position].lower()
+        if word in _ABBREVIATIONS and (start == 0 or not text[start - 1].isalnum()):
+            chars = chars if chars is not None else list(text)
+            for index in range(start, position + 1):
+                if chars[index] == ".":
+                    chars[index] = " "
+        position = text.find(".", position + 1)
+    return text if chars is None else "".join(chars)
 
 
 def may_have_merge_fields(text: str) -> bool:
@@ -128,7 +137,7 @@ def mask(text: str) -> str:
     if not _MARKDOWN_CHARS.isdisjoint(masked):
         masked = _MARKDOWN.sub(blank, masked)
     if "." in masked:
-        masked = _ABBREVIATION.sub(_drop_abbreviation_stops, masked)
+        masked = _drop_abbreviation_stops(masked)
     return masked if masked.isascii() else masked.translate(_SAME_WIDTH)
 
 
