@@ -201,10 +201,12 @@ class _Texts:
             self.lower: Any = lower
             self.original: Any = original
             self._starts: list[int] | None = None
+            self.ascii = True
             return
         self.lower = lower.encode("utf-8")
         self.original = original.encode("utf-8")
         ascii_only = len(self.lower) == len(lower)
+        self.ascii = ascii_only
         self._starts = None if ascii_only else _char_starts(self.lower)
         self._ostarts = None if ascii_only else _char_starts(self.original)
 
@@ -258,15 +260,17 @@ def analyse(
     starts = [s.start for s in chosen]
     found: list[dict[str, tuple[int, int]]] = [{} for _ in chosen]
     lined = _Texts(draft, starts, book.fast)
+    ends = [s.end for s in chosen]
+    plain = lined.ascii  # byte offsets are character offsets: no mapping per match
     for act in book.acts:
         name = act.name
         for regex, on_original in act.anywhere:
             for begin, stop, _ in _finditer(regex, lined.original if on_original else lined.lower):
-                start = lined.char(begin, on_original)
+                start = begin if plain else lined.char(begin, on_original)
                 index = bisect.bisect_right(starts, start) - 1
-                if index < 0 or start >= chosen[index].end or name in found[index]:
+                if index < 0 or start >= ends[index] or name in found[index]:
                     continue
-                found[index][name] = (start, lined.char(stop, on_original))
+                found[index][name] = (start, stop if plain else lined.char(stop, on_original))
     for regex, on_original, groups in book.leads:
         for begin, stop, spans in _finditer(regex, lined.original if on_original else lined.lower):
             start = lined.char(begin, on_original)

@@ -199,8 +199,11 @@ class DraftFeatures:
         def opens(*acts: str) -> float:
             return float(bool(first and first.does(*acts)))
 
-        theirs = [s for s in sentences if self._about_them(s)]
-        concrete = [s for s in theirs if self.named_details([s]) > 0]
+        details = [self._details(s) for s in sentences]
+        theirs = [i for i, s in enumerate(sentences) if self._about_them(s)]
+        concrete = sum(1 for i in theirs if details[i])
+        pitching = self.count(*PITCH_ACTS)
+        ps_start = self.draft.postscript[0].start if self.draft.postscript else None
         kinds = [q.kind for q in self.questions]
         out: dict[str, float] = {
             "open.sender_act": opens(*SENDER_ACTS),
@@ -222,15 +225,18 @@ class DraftFeatures:
             "words": float(self.draft.words),
             "sender_share": sum(1 for s in sentences if s.subject == "sender") / n,
             "recipient_share": len(theirs) / n,
-            "details.their": float(self.named_details(theirs)),
-            "details.all": float(self.named_details()),
-            "concrete_their": float(len(concrete)),
+            "details.their": float(len(frozenset().union(*(details[i] for i in theirs)))),
+            "details.all": float(len(frozenset().union(*details))),
+            "concrete_their": float(concrete),
             "q.genuine": float(kinds.count("genuine")),
             "q.cta": float(kinds.count("cta")),
             "q.pleasantry": float(kinds.count("pleasantry")),
-            "pitch.sentences": float(self.count(*PITCH_ACTS)),
-            "pitch.share": self.count(*PITCH_ACTS) / n,
-            "ps.pitch": float(any(s.does(*PITCH_ACTS) for s in sentences if self._in_ps(s))),
+            "pitch.sentences": float(pitching),
+            "pitch.share": pitching / n,
+            "ps.pitch": float(
+                ps_start is not None
+                and any(s.does(*PITCH_ACTS) for s in sentences if s.start >= ps_start)
+            ),
             "bullets": float(sum(1 for s in sentences if s.subject == "none")),
         }
         counts = self.act_counts
@@ -238,16 +244,13 @@ class DraftFeatures:
             out[f"act.{act}"] = float(counts.get(act, 0))
         # A reference to them with a name, a number or a quote in it, or without any.
         for act in ("their_work", "their_news", "shared_history", "compliment"):
-            named = sum(1 for s in sentences if s.does(act) and self._details(s))
+            named = sum(1 for s, d in zip(sentences, details, strict=True) if d and act in s.acts)
             out[f"named.{act}"] = float(named)
             out[f"bare.{act}"] = float(counts.get(act, 0) - named)
         return out
 
     def _genuine(self, sentence: SentenceActs) -> bool:
         return any(q.start == sentence.start and q.kind == "genuine" for q in self.questions)
-
-    def _in_ps(self, sentence: SentenceActs) -> bool:
-        return any(sentence.start >= p.start for p in self.draft.postscript[:1])
 
 
 def _act_names() -> tuple[str, ...]:
