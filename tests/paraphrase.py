@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from tests.golden_cases import case_named
 
 SEED = "paraphrase-v1"
-VARIANTS_PER_BASE = 3
+VARIANTS_PER_BASE = 5
 
 NAMES = (
     "Marta", "Kwame", "Siobhan", "Rafael", "Yuki", "Priyanka", "Lars", "Amara", "Dmitri",

@@ -1,5 +1,8 @@
 """Swapping names, companies, industries, products, numbers and places in a draft changes
-nothing the rules decide: every status, the kind and the verdict stay those of its base."""
+nothing the rules decide: every status, the kind and the verdict stay those of its base.
+
+Statuses compare as the golden files do (pass, violated, n/a): a warning turning into a
+failure is a change of severity the learned weights may make, not a change of decision."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ import pytest
 
 from bot.models import Review
 from bot.rules import review_with_rules
-from tests.golden_cases import case_named
+from tests.golden_cases import case_named, label
 from tests.paraphrase import SWAPS, VARIANTS_PER_BASE, Variant, variant, variants
 
 VARIANTS = {v.id: v for v in variants()}
@@ -21,7 +24,8 @@ def reviewed(text: str) -> Review:
 
 
 def decisions(review: Review) -> dict[str, str]:
-    return {**review.statuses(), "kind": review.kind, "verdict": review.verdict}
+    statuses = {pid: label(status) for pid, status in review.statuses().items()}
+    return {**statuses, "kind": review.kind, "verdict": review.verdict}
 
 
 def describe(v: Variant, base: dict[str, str], got: dict[str, str]) -> str:
