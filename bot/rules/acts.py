@@ -40,6 +40,11 @@ _SUBJECT = re.compile(MARKERS + r"(?:(?:just|really|also|still|recently|actually
 _SENDER_WORDS = frozenset(
     "i i'm i've i'd i'll im ive we we're we've we'd we'll my our me us myself".split()
 )
+# The sender speaking of their own work or customers ("our", "we", "my clients", "it" for
+# their product): a number without it is someone else's (the reader's own milestone).
+_SENDER_SPEAKS = re.compile(
+    r"\b(?:i|i'm|i've|we|we're|we've|our|ours|us|my|me|clients?|customers?|users?|it)\b"
+)
 _RECIPIENT_WORDS = frozenset("you you're you've you'd you'll your yours".split())
 # A sentence that starts with one of these has an implied "I" ("Saw your talk", "Building…").
 _IMPLIED_I = frozenset(
@@ -88,6 +93,7 @@ class Act:
     about: About
     anywhere: tuple[tuple[Any, bool], ...]  # (regex, runs on the original-case text)
     overrides: frozenset[str] = frozenset()
+    needs_sender: bool = False  # only in a sentence where the sender speaks of their own
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,7 @@ def load_acts(fast: bool = True) -> ActBook:
                 about=item.get("about", "none"),
                 anywhere=compiled,
                 overrides=frozenset(item.get("overrides", ())),
+                needs_sender=bool(item.get("needs_sender", False)),
             )
         )
         leads: dict[bool, list[str]] = {False: [], True: []}
@@ -289,6 +296,12 @@ def analyse(
                 if act.name in acts:
                     for name in act.overrides:
                         acts.pop(name, None)
+        if act.needs_sender:
+            for index, acts in enumerate(found):
+                if act.name in acts and not _SENDER_SPEAKS.search(
+                    draft.lower, chosen[index].start, chosen[index].end
+                ):
+                    del acts[act.name]
     out = []
     lower = draft.lower
     for index, sentence in enumerate(chosen):

@@ -113,6 +113,8 @@ def _unread(notes: list[str]) -> Review:
 def decide_kind(
     view: DraftFeatures, values: Mapping[str, float], weights: Weights | None, book: RuleBook
 ) -> Kind:
+    if view.count(*book.always_reconnect_when):
+        return "reconnect"
     model = weights.models.get("kind") if weights else None
     if model is not None:
         return "reconnect" if model.probability_squashed(values) >= THRESHOLD else "cold"

@@ -39,7 +39,10 @@ _ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
 SKIPPABLE = frozenset(
     {"pleasantry", "question_pleasantry", "gap", "apology", "excuse", "recent", "compliment"}
 )
-_CAPITALISED = re.compile(r"(?<![\w'’])(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*)")
+# A name: a capitalised word, an acronym, or a word with a capital inside (iOS, eBay).
+_CAPITALISED = re.compile(
+    r"(?<![\w'’])(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
+)
 _NUMBER = re.compile(r"(?<![\w.])(?:\$?\d[\d,.]*%?)")
 _QUOTED = re.compile(r"[\"“][^\"”\n]{8,120}[\"”]|(?<![\w'])'[^'\n]{8,120}'(?![\w'])")
 COMMON_CAPS = frozenset(

@@ -79,6 +79,7 @@ class RuleBook:
     fallbacks: dict[str, Fallback]
     kind_reads: tuple[str, ...]
     reconnect_when: tuple[str, ...]
+    always_reconnect_when: tuple[str, ...] = ()
 
     def known_ids(self) -> frozenset[str]:
         """Every id a finding can carry: the rules and each principle's weighed fallback."""
@@ -176,4 +177,5 @@ def load_rulebook() -> RuleBook:
         fallbacks=fallbacks,
         kind_reads=tuple(raw["kind"]["reads"]),
         reconnect_when=tuple(raw["kind"]["reconnect_when"]),
+        always_reconnect_when=tuple(raw["kind"].get("always_reconnect_when", ())),
     )
