@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
+from bot.rules.language import content_words
 from bot.rules.text import Draft
 
 # Acts that put the sender, their offer or their wants forward.
@@ -29,6 +30,8 @@ PITCH_ACTS = (
     "self_praise",
     "brochure",
 )
+# A sentence about them with this many words of substance says something particular.
+RICH_WORDS = 4
 # Acts that are about the reader or what the two share.
 THEIR_ACTS = (
     "their_work", "their_news", "shared_history", "indirect_question", "referral", "thanks_them",
@@ -205,6 +208,8 @@ class DraftFeatures:
         details = [self._details(s) for s in sentences]
         theirs = [i for i, s in enumerate(sentences) if self._about_them(s)]
         concrete = sum(1 for i in theirs if details[i])
+        lower = self.draft.lower
+        substance = [content_words(lower[sentences[i].start : sentences[i].end]) for i in theirs]
         pitching = self.count(*PITCH_ACTS)
         ps_start = self.draft.postscript[0].start if self.draft.postscript else None
         kinds = [q.kind for q in self.questions]
@@ -231,6 +236,8 @@ class DraftFeatures:
             "details.their": float(len(frozenset().union(*(details[i] for i in theirs)))),
             "details.all": float(len(frozenset().union(*details))),
             "concrete_their": float(concrete),
+            "content.their": float(len(set().union(*substance))),
+            "rich_their": float(sum(1 for words in substance if len(words) >= RICH_WORDS)),
             "q.genuine": float(kinds.count("genuine")),
             "q.cta": float(kinds.count("cta")),
             "q.pleasantry": float(kinds.count("pleasantry")),

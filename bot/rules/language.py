@@ -25,6 +25,7 @@ class LanguageCheck:
     min_words: int
     min_share: float
     function_words: frozenset[str]
+    vague_words: frozenset[str]
 
 
 @cache
@@ -35,7 +36,21 @@ def load_language() -> LanguageCheck:
         int(raw["min_words"]),
         float(raw["min_share"]),
         frozenset(str(w).lower() for w in raw["function_words"]),
+        frozenset(str(w).lower() for w in raw["vague_words"]),
     )
+
+
+_CONTENT = re.compile(r"[a-z][a-z'-]{3,}")
+
+
+def content_words(lower: str) -> set[str]:
+    """Words of four letters or more that are neither function words nor vague ones."""
+    check = load_language()
+    return {
+        word
+        for word in _CONTENT.findall(lower)
+        if word not in check.function_words and word not in check.vague_words
+    }
 
 
 # Words so common in English that a few of them settle the question without counting.

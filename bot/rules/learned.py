@@ -29,8 +29,15 @@ def squash(value: float) -> float:
 
 
 def select(names: list[str], reads: tuple[str, ...]) -> list[str]:
-    """The feature names a model reads: `reads` holds names and shell-style patterns."""
-    return [name for name in names if any(fnmatchcase(name, pattern) for pattern in reads)]
+    """The feature names a model reads: `reads` holds names and shell-style patterns; a
+    pattern starting with `!` leaves out what it matches."""
+    keep = [p for p in reads if not p.startswith("!")]
+    drop = [p[1:] for p in reads if p.startswith("!")]
+    return [
+        name
+        for name in names
+        if any(fnmatchcase(name, p) for p in keep) and not any(fnmatchcase(name, p) for p in drop)
+    ]
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,8 @@ class Rule:
 @dataclass(frozen=True)
 class PrincipleSettings:
     reads: tuple[str, ...]
+    raises: tuple[str, ...] = ()  # features that may only raise the chance of a violation
+    lowers: tuple[str, ...] = ()  # features that may only lower it
     passes_with: str | None = None
     needs_evidence: bool = False
 
@@ -78,6 +80,8 @@ class RuleBook:
     principles: dict[str, PrincipleSettings]
     fallbacks: dict[str, Fallback]
     kind_reads: tuple[str, ...]
+    kind_raises: tuple[str, ...]
+    kind_lowers: tuple[str, ...]
     reconnect_when: tuple[str, ...]
     always_reconnect_when: tuple[str, ...] = ()
 
@@ -162,6 +166,8 @@ def load_rulebook() -> RuleBook:
     principles = {
         pid: PrincipleSettings(
             reads=tuple(settings.get("reads", ["*"])),
+            raises=tuple(settings.get("raises", ())),
+            lowers=tuple(settings.get("lowers", ())),
             passes_with=settings.get("passes_with"),
             needs_evidence=bool(settings.get("needs_evidence", False)),
         )
@@ -176,6 +182,8 @@ def load_rulebook() -> RuleBook:
         principles=principles,
         fallbacks=fallbacks,
         kind_reads=tuple(raw["kind"]["reads"]),
+        kind_raises=tuple(raw["kind"].get("raises", ())),
+        kind_lowers=tuple(raw["kind"].get("lowers", ())),
         reconnect_when=tuple(raw["kind"]["reconnect_when"]),
         always_reconnect_when=tuple(raw["kind"].get("always_reconnect_when", ())),
     )

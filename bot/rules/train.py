@@ -9,6 +9,7 @@ log1p-squashed, standardised features its principle `reads` (rules.yaml).
 from __future__ import annotations
 
 import math
+from fnmatch import fnmatchcase
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -48,6 +49,8 @@ class Target:
     label: Callable[[Record], bool]
     applies: Callable[[Record], bool]
     reads: tuple[str, ...]
+    raises: tuple[str, ...] = ()
+    lowers: tuple[str, ...] = ()
 
 
 def targets() -> list[Target]:
@@ -71,8 +74,15 @@ def targets() -> list[Target]:
         def truth(record: Record, label: str = label) -> bool:
             return bool(record[label])
 
-        out.append(Target(principle_id, truth, applies, settings.reads))
-    out.append(Target("kind", lambda r: r["kind"] == "reconnect", lambda r: True, book.kind_reads))
+        out.append(
+            Target(principle_id, truth, applies, settings.reads, settings.raises, settings.lowers)
+        )
+    out.append(
+        Target(
+            "kind", lambda r: r["kind"] == "reconnect", lambda r: True, book.kind_reads,
+            book.kind_raises, book.kind_lowers,
+        )  # fmt: skip
+    )
     return out
 
 
@@ -117,11 +127,22 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
             rate = (sum(labels) + 0.5) / (len(labels) + 1)
             models[target.name] = LogisticModel((), (), (), (), math.log(rate / (1 - rate)))
             continue
+        signs = [_sign(f, target) for f in chosen]
         raw = np.asarray([[squash(table[i].get(f, 0.0)) for f in chosen] for i in rows])
         mean = raw.mean(axis=0)
         scale = raw.std(axis=0)
         scale[scale < 1e-6] = 1.0
-        coef, intercept = fit_logistic(((raw - mean) / scale).tolist(), labels)
+        standard = (raw - mean) / scale
+        kept = list(range(len(chosen)))
+        while True:  # drop the feature whose weight most contradicts its declared direction
+            coef, intercept = fit_logistic(standard[:, kept].tolist(), labels)
+            wrong = [(c * -signs[k], k) for c, k in zip(coef, kept, strict=True) if c * signs[k] < 0]
+            if not wrong:
+                break
+            kept.remove(max(wrong)[1])
+        full = np.zeros(len(chosen))
+        full[kept] = coef
+        coef = full
         models[target.name] = LogisticModel(
             tuple(chosen), tuple(mean.tolist()), tuple(scale.tolist()), tuple(coef.tolist()),
             intercept,
@@ -133,6 +154,16 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
         "data": data_fingerprint(),
     }
     return Weights(models=models, meta=meta)
+
+
+def _sign(feature: str, target: Target) -> int:
+    """+1 when the feature may only raise the chance of a violation, -1 when it may only
+    lower it (rules.yaml `raises` / `lowers`), 0 when the data decides."""
+    if any(fnmatchcase(feature, pattern) for pattern in target.raises):
+        return 1
+    if any(fnmatchcase(feature, pattern) for pattern in target.lowers):
+        return -1
+    return 0
 
 
 def _group(record: Record) -> str:
