@@ -144,9 +144,13 @@ def _decide(
     if model is not None:
         probability = model.probability_squashed(values)
         unsupported = not fired and settings is not None and settings.needs_evidence
-        if probability < THRESHOLD or unsupported:
+        settled = [rule for rule, _ in fired if rule.decides]
+        if settled and probability < FAIL_AT:
+            status = max((rule.severity for rule in settled), key=_RANK.__getitem__)
+        elif probability < THRESHOLD or unsupported:
             return "pass", ()
-        status = "fail" if probability >= FAIL_AT else "warn"
+        else:
+            status = "fail" if probability >= FAIL_AT else "warn"
     elif fired:
         status = max((rule.severity for rule, _ in fired), key=_RANK.__getitem__)
     else:

@@ -57,6 +57,7 @@ class Rule:
     unless_scope: str = "all"
     examples: dict[str, str] = field(default_factory=dict)
     unless_set: frozenset[str] = frozenset()
+    decides: bool = False  # the conventions settle it: fired means violated
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def load_rulebook() -> RuleBook:
                 unless_scope=item.get("unless_scope", "all"),
                 examples=dict(item.get("examples", {})),
                 unless_set=frozenset(unless),
+                decides=bool(item.get("decides", False)),
             )
         )
     ids = {rule.id for rule in rules}
