@@ -11,6 +11,11 @@ Each file in tests/golden/ is a YAML list of cases:
       statuses: {principle_id: pass | violated | n/a, ...}   (optional, any subset)
       quotes: {principle_id: [words some finding of that principle contains], ...}
       why: {principle_id: what in the draft decides it}      (optional, for reports)
+      known: {what: why the rules get it wrong today}         (optional)
+
+"known" lists the rules' known misses on a case ("what" is a principle id, "verdict", "kind"
+or "quote:<principle id>"): the case is an expected failure while exactly those miss, and
+fails again (so the entry must go) as soon as one of them is right.
 
 "violated" stands for the engine's "warn" or "fail": both mean the principle is broken.
 `python -m tests.golden_cases` prints every mismatch as a Markdown table.
@@ -34,7 +39,9 @@ from bot.rules.scoring import verdict_for
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 LABELS = frozenset({"pass", "violated", "n/a"})
-KEYS = frozenset({"name", "note", "draft", "kind", "verdict", "statuses", "quotes", "why"})
+KEYS = frozenset(
+    {"name", "note", "draft", "kind", "verdict", "statuses", "quotes", "why", "known"}
+)
 
 
 class GoldenDataError(ValueError):
@@ -52,6 +59,7 @@ class GoldenCase:
     statuses: dict[str, str] = field(default_factory=dict)
     quotes: dict[str, tuple[str, ...]] = field(default_factory=dict)
     why: dict[str, str] = field(default_factory=dict)
+    known: dict[str, str] = field(default_factory=dict)
 
     def reason(self, what: str) -> str:
         return self.why.get(what, self.note)
@@ -96,6 +104,7 @@ def _case(item: Any, file: str) -> GoldenCase:
         statuses=statuses,
         quotes=quotes,
         why=why,
+        known=dict(item.get("known") or {}),
     )
 
 
