@@ -39,9 +39,7 @@ from bot.rules.scoring import verdict_for
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 LABELS = frozenset({"pass", "violated", "n/a"})
-KEYS = frozenset(
-    {"name", "note", "draft", "kind", "verdict", "statuses", "quotes", "why", "known"}
-)
+KEYS = frozenset({"name", "note", "draft", "kind", "verdict", "statuses", "quotes", "why", "known"})
 
 
 class GoldenDataError(ValueError):

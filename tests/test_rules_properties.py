@@ -14,6 +14,7 @@ from bot import review_with_rules
 from bot.models import Review
 from bot.principles import REQUIRED_IDS
 from bot.rules import MAX_DRAFT_CHARS
+from bot.rules.engine import NOT_ENGLISH
 from bot.rules.scoring import BANDS, verdict_for
 
 # Code points the default text strategy never produces, or rarely: lone surrogates,
@@ -49,9 +50,11 @@ def assert_well_formed(review: Review, text: str) -> None:
     reviewed = text[:MAX_DRAFT_CHARS]
     assert review.kind in ("cold", "reconnect")
     assert tuple(p.id for p in review.principles)[: len(REQUIRED_IDS)] == REQUIRED_IDS
+    unread = NOT_ENGLISH in review.notes  # judged on nothing: every principle n/a
+    assert unread == all(p.status == "n/a" for p in review.principles)
     for principle in review.principles:
         assert principle.status in ("pass", "warn", "fail", "n/a"), principle
-        if principle.status == "n/a":
+        if principle.status == "n/a" and not unread:
             assert principle.id == "owns_the_gap" and review.kind == "cold", principle
         assert (principle.status in ("warn", "fail")) == bool(principle.findings), principle
         for finding in principle.findings:
@@ -60,7 +63,7 @@ def assert_well_formed(review: Review, text: str) -> None:
             assert finding.severity in ("warn", "fail")
             assert finding.principle_id == principle.id
     gap = review.principle("owns_the_gap")
-    assert gap is not None and (gap.status == "n/a") == (review.kind == "cold")
+    assert gap is not None and (gap.status == "n/a") == (review.kind == "cold" or unread)
     assert review.verdict == verdict_for(review.statuses())
     low, high = BANDS[review.verdict]
     assert low <= review.score <= high

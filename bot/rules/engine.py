@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
@@ -198,17 +199,22 @@ def _findings(
 
 
 def _fold(findings: list[Finding]) -> tuple[Finding, ...]:
-    if len(findings) <= MAX_FINDINGS:
-        return tuple(findings)
-    kept = findings[:MAX_FINDINGS]
-    last = kept[-1]
-    more = len(findings) - MAX_FINDINGS
-    folded = f"{last.message} (and {more} more like this)"
-    kept[-1] = Finding(
-        last.principle_id, last.rule_id, last.severity, folded, last.suggestion,
-        last.quote, last.start, last.end,
-    )  # fmt: skip
-    return tuple(kept)
+    """One finding per rule, the first in the text; its repeats are counted in its message
+    ("and 2 more like this"); at most MAX_FINDINGS rules per principle."""
+    first: dict[str, Finding] = {}
+    repeats: dict[str, int] = {}
+    for finding in findings:
+        if finding.rule_id in first:
+            repeats[finding.rule_id] = repeats.get(finding.rule_id, 0) + 1
+        else:
+            first[finding.rule_id] = finding
+    kept = list(first.values())[:MAX_FINDINGS]
+    return tuple(
+        replace(f, message=f"{f.message} (and {repeats[f.rule_id]} more like this)")
+        if f.rule_id in repeats
+        else f
+        for f in kept
+    )
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

@@ -9,9 +9,9 @@ log1p-squashed, standardised features its principle `reads` (rules.yaml).
 from __future__ import annotations
 
 import math
-from fnmatch import fnmatchcase
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fnmatch import fnmatchcase
 from typing import Any
 
 from bot.evaluate import LABELS, EvalReport, add_result, source_group
@@ -79,8 +79,12 @@ def targets() -> list[Target]:
         )
     out.append(
         Target(
-            "kind", lambda r: r["kind"] == "reconnect", lambda r: True, book.kind_reads,
-            book.kind_raises, book.kind_lowers,
+            "kind",
+            lambda r: r["kind"] == "reconnect",
+            lambda r: True,
+            book.kind_reads,
+            book.kind_raises,
+            book.kind_lowers,
         )  # fmt: skip
     )
     return out
@@ -136,7 +140,9 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
         kept = list(range(len(chosen)))
         while True:  # drop the feature whose weight most contradicts its declared direction
             coef, intercept = fit_logistic(standard[:, kept].tolist(), labels)
-            wrong = [(c * -signs[k], k) for c, k in zip(coef, kept, strict=True) if c * signs[k] < 0]
+            wrong = [
+                (c * -signs[k], k) for c, k in zip(coef, kept, strict=True) if c * signs[k] < 0
+            ]
             if not wrong:
                 break
             kept.remove(max(wrong)[1])
