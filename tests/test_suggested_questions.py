@@ -20,7 +20,7 @@ SHARED = next(t for t in load_questions().topics if "shared_history" in t.when).
 
 @pytest.mark.parametrize("question", ALL_QUESTIONS)
 def test_every_suggestion_is_a_genuine_question_by_the_bots_own_check(question: str) -> None:
-    view, run, _ = analyse_draft(question)
+    view, _, _ = analyse_draft(question)
     assert [q.kind for q in view.questions] == ["genuine"], question
     # Added to a draft whose only question asked for time, it makes the draft ask about them.
     draft = "Hi Noor, loved your post on heat-pump installers. Are you free for a call next week?"
