@@ -7,7 +7,7 @@ EVAL_DIR ?= ../shared/eval
 EVAL_ANSWERS ?= $(EVAL_DIR)/model_answers/dev.jsonl
 EVAL_FLAGS ?=
 
-.PHONY: run test lint typecheck bench eval eval-llm rule-precision clean
+.PHONY: run test lint typecheck bench eval eval-cv train eval-llm rule-precision clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,13 +42,19 @@ eval: $(VENV)/.installed
 
 # Rules alone, the model's answer alone and the project's path, side by side, offline: the fake
 # OpenAI server serves the model's recorded answers (EVAL_FLAGS=--json for JSON).
+eval-cv: $(VENV)/.installed-dev
+	$(BIN)/outreach-review eval --cv $(EVAL_DIR)/dev.jsonl
+
+train: $(VENV)/.installed-dev
+	$(BIN)/outreach-review train $(EVAL_DIR)/dev.jsonl
+
 eval-llm: $(VENV)/.installed-dev
 	$(BIN)/python -m tests.fakes.recorded_answers \
 		--answers $(EVAL_ANSWERS) --labelled $(EVAL_DIR)/dev.jsonl \
 		-- $(BIN)/outreach-review eval --llm $(EVAL_DIR)/dev.jsonl $(EVAL_FLAGS)
 
 # Each rule's precision on the labelled drafts, for the model merge: run after changing rules.
-rule-precision: $(VENV)/.installed
+rule-precision: $(VENV)/.installed-dev
 	$(BIN)/outreach-review eval --rule-precision $(EVAL_DIR)/dev.jsonl
 
 clean:

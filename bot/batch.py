@@ -11,7 +11,7 @@ from typing import Any, TextIO
 from bot.evaluate import EvalReport, LabelledDataError, add_result, format_report, read_labelled
 from bot.models import Review
 from bot.ports import Rejected
-from bot.rules import review_with_rules
+from bot.rules import NOTHING_TO_REVIEW, review_with_rules, reviewable
 from bot.settings import Settings
 
 log = logging.getLogger("outreach.batch")
@@ -33,6 +33,8 @@ class _Grading:
         if self.service is None:
             if not text.strip():
                 return Rejected("empty", "the draft is empty")
+            if not reviewable(text):
+                return Rejected("nothing", NOTHING_TO_REVIEW)
             return review_with_rules(text)
         return await self.service.review(text, platform="cli")
 

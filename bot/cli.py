@@ -51,6 +51,10 @@ def read_draft(source: str) -> str:
     text = decode_draft(data, "standard input" if source == "-" else source)
     if not text.strip():
         raise InputError("the draft is empty: give a file with the message text, or pipe it in")
+    from bot.rules import NOTHING_TO_REVIEW, reviewable
+
+    if not reviewable(text):
+        raise InputError(NOTHING_TO_REVIEW[0].lower() + NOTHING_TO_REVIEW[1:])
     return text
 
 
@@ -116,9 +120,51 @@ def cmd_eval(args: argparse.Namespace) -> int:
         from bot.eval_llm import run_llm_eval
 
         return asyncio.run(run_llm_eval(path, sys.stdout, _settings(), as_json=args.json))
-    from bot.batch import run_eval
+    from bot.evaluate import evaluate, format_report
+    from bot.rules import review_with_rules
 
-    return asyncio.run(run_eval(path, sys.stdout, None, as_json=args.json))
+    records = _labelled(path)
+    if args.cv:
+        from bot.rules.train import TrainingError, cross_validate
+
+        try:
+            report = cross_validate(records)
+        except TrainingError as exc:
+            raise InputError(str(exc)) from None
+    else:
+        report = evaluate(records, review_with_rules)
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        heading = "leave-one-source-out (train on every other source group)" if args.cv else ""
+        print((heading + "\n" if heading else "") + format_report(report))
+    return EXIT_OK
+
+
+def _labelled(path: Path) -> list[dict[str, Any]]:
+    from bot.evaluate import LabelledDataError, read_labelled
+
+    try:
+        return read_labelled(path)
+    except (LabelledDataError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot evaluate {path}: {exc}") from None
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from bot.rules.train import TrainingError, train, weights_path
+
+    path = Path(args.file)
+    if not path.is_file():
+        raise InputError(f"no such file: {args.file}")
+    records = _labelled(path)
+    try:
+        weights = train(records)
+    except TrainingError as exc:
+        raise InputError(str(exc)) from None
+    target = Path(args.out) if args.out else weights_path()
+    target.write_text(weights.to_json(), encoding="utf-8")
+    print(f"trained {len(weights.models)} models on {len(records)} drafts; written to {target}")
+    return EXIT_OK
 
 
 def _write_rule_precision(path: Path, out: str | None) -> int:
@@ -189,7 +235,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument(
         "--out", metavar="PATH", help="where --rule-precision writes (default: bot/data/)"
     )
+    ev.add_argument(
+        "--cv",
+        action="store_true",
+        help="leave one source out: retrain the rules' weights without each source group "
+        "and score it (needs NumPy)",
+    )
     ev.set_defaults(handler=cmd_eval)
+
+    tr = sub.add_parser("train", help="fit the rules' weights on labelled drafts (needs NumPy)")
+    tr.add_argument("file", metavar="LABELLED.jsonl")
+    tr.add_argument("--out", metavar="PATH", help="where to write (default: bot/data/weights.json)")
+    tr.set_defaults(handler=cmd_train)
 
     principles = sub.add_parser("principles", help="list the principles drafts are graded on")
     principles.add_argument("--json", action="store_true")
@@ -257,7 +314,7 @@ def _run(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        if handler in (cmd_review, cmd_batch, cmd_eval, cmd_principles, cmd_serve):
+        if handler in (cmd_review, cmd_batch, cmd_eval, cmd_train, cmd_principles, cmd_serve):
             return int(handler(args))
         return int(handler(args, _settings()))
     except InputError as exc:

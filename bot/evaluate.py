@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 from bot.models import Review
 
@@ -22,8 +23,49 @@ LABELS: dict[str, str] = {
 VERDICTS = ("send", "revise", "rewrite")
 
 
+# A source group must hold at least this many records to be named the worst group.
+WORST_GROUP_MIN = 3
+
+
 class LabelledDataError(ValueError):
     """A labelled file that cannot be read; the message says which line and why."""
+
+
+def source_group(source: str) -> str:
+    """Where a record came from, as a group: the repository of `owner/repo:path`, the host
+    of a URL, `seed` for the seed articles. Leave-one-source-out holds out a whole group."""
+    if source.startswith(("http://", "https://")):
+        return urlparse(source).netloc or source
+    if source.startswith("seed:"):
+        return "seed"
+    return source.split(":", 1)[0] or "unknown"
+
+
+@dataclass
+class GroupScore:
+    """One source group: how often its verdicts and labels were right."""
+
+    records: int = 0
+    verdict_correct: int = 0
+    labels_correct: int = 0
+    labels_total: int = 0
+    critical: int = 0
+
+    @property
+    def verdict_accuracy(self) -> float:
+        return self.verdict_correct / self.records if self.records else 0.0
+
+    @property
+    def label_accuracy(self) -> float:
+        return self.labels_correct / self.labels_total if self.labels_total else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "records": self.records,
+            "verdict_accuracy": round(self.verdict_accuracy, 3),
+            "label_accuracy": round(self.label_accuracy, 3),
+            "critical_misses": self.critical,
+        }
 
 
 @dataclass
@@ -62,6 +104,13 @@ class EvalReport:
     )
     critical: list[str] = field(default_factory=list)
     misses: dict[str, list[str]] = field(default_factory=dict)
+    groups: dict[str, GroupScore] = field(default_factory=dict)
+
+    def worst_group(self) -> tuple[str, GroupScore] | None:
+        big = [(g, s) for g, s in self.groups.items() if s.records >= WORST_GROUP_MIN]
+        if not big:
+            return None
+        return min(big, key=lambda item: (item[1].verdict_accuracy, item[1].label_accuracy))
 
     @property
     def macro_f1(self) -> float:
@@ -101,6 +150,8 @@ class EvalReport:
                 "rate": round(self.critical_rate, 3),
                 "ids": self.critical,
             },
+            "source_groups": {g: s.to_dict() for g, s in sorted(self.groups.items())},
+            "worst_group": (worst[0] if (worst := self.worst_group()) else None),
         }
 
 
@@ -132,6 +183,8 @@ def add_result(report: EvalReport, record: dict[str, Any], review: Review) -> No
     report.total += 1
     rid = str(record.get("id", report.total))
     statuses = review.statuses()
+    group = report.groups.setdefault(source_group(str(record.get("source", ""))), GroupScore())
+    group.records += 1
     for label, principle_id in LABELS.items():
         truth = record[label]
         if label == "no_responsibility" and record["kind"] != "reconnect":
@@ -139,6 +192,8 @@ def add_result(report: EvalReport, record: dict[str, Any], review: Review) -> No
         if truth is None:
             continue
         predicted = statuses.get(principle_id) in ("warn", "fail")
+        group.labels_total += 1
+        group.labels_correct += predicted == bool(truth)
         score = report.labels[label]
         if predicted and truth:
             score.tp += 1
@@ -153,8 +208,10 @@ def add_result(report: EvalReport, record: dict[str, Any], review: Review) -> No
     report.kind_correct += review.kind == record["kind"]
     report.verdict_correct += review.verdict == record["verdict"]
     report.confusion[record["verdict"]][review.verdict] += 1
+    group.verdict_correct += review.verdict == record["verdict"]
     if {record["verdict"], review.verdict} == {"send", "rewrite"}:
         report.critical.append(rid)
+        group.critical += 1
 
 
 def format_report(report: EvalReport) -> str:
@@ -184,4 +241,29 @@ def format_report(report: EvalReport) -> str:
         f"critical misses   {len(report.critical)} ({report.critical_rate:.1%})"
         + (f": {', '.join(report.critical)}" if report.critical else ""),
     ]
+    if len(report.groups) > 1:
+        lines += ["", *format_groups(report)]
     return "\n".join(lines)
+
+
+def format_groups(report: EvalReport) -> list[str]:
+    """Per source group, weakest first: a rule that helps one source and hurts others shows."""
+    ranked = sorted(
+        report.groups.items(), key=lambda item: (item[1].verdict_accuracy, -item[1].records)
+    )
+    lines = [
+        f"source groups: {len(report.groups)} (weakest first; verdict, labels right, n)",
+    ]
+    for name, score in ranked:
+        lines.append(
+            f"  {name[:44]:<44} {score.verdict_accuracy:5.2f} {score.label_accuracy:5.2f} "
+            f"{score.records:4d}" + (f"  critical {score.critical}" if score.critical else "")
+        )
+    worst = report.worst_group()
+    if worst is not None:
+        name, score = worst
+        lines.append(
+            f"worst group (n >= {WORST_GROUP_MIN}): {name}: verdict {score.verdict_accuracy:.2f}, "
+            f"labels {score.label_accuracy:.2f} over {score.records} records"
+        )
+    return lines

@@ -89,5 +89,5 @@ class Grader(Protocol):
 class Rejected:
     """A review request that was refused, with a message fit to show the user."""
 
-    reason: Literal["empty", "rate_limited", "invalid", "unavailable"]
+    reason: Literal["empty", "nothing", "rate_limited", "invalid", "unavailable"]
     message: str

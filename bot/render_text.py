@@ -45,10 +45,10 @@ def _in_context(text: str, finding: Finding, style: Style) -> str:
 def render_review(review: Review, text: str, *, colour: bool = False, width: int = 88) -> str:
     style = Style(colour)
     verdict = VERDICT_LABEL[review.verdict]
-    lines = [
-        style.bold(f"Score {review.score}/100 · {verdict}") + f"  ({review.kind} message)",
-        "",
-    ]
+    lines = [style.bold(f"Score {review.score}/100 · {verdict}") + f"  ({review.kind} message)"]
+    for note in review.notes:  # first: a cut or unread draft changes how to read the rest
+        lines += [textwrap.fill(f"Note: {note}", width)]
+    lines.append("")
     for principle in review.principles:
         mark = STATUS_MARK[principle.status]
         lines.append(style.status(principle.status, f" {mark} {principle.title}"))
@@ -64,7 +64,5 @@ def render_review(review: Review, text: str, *, colour: bool = False, width: int
         lines += [f"  • {q}" for q in review.questions]
     if review.rewrite:
         lines += ["", style.bold("Suggested rewrite:"), textwrap.indent(review.rewrite, "  ")]
-    for note in review.notes:
-        lines += ["", f"Note: {note}"]
     lines += ["", grader_line(review)]
     return replace_surrogates("\n".join(lines))  # a terminal shows U+FFFD, never fails on it

@@ -25,7 +25,7 @@ from bot.metrics import Metrics
 from bot.models import Review
 from bot.ports import ChannelContext, Grader, Rejected, TipsReply
 from bot.ratelimit import MemoryRateLimiter, rate_limited
-from bot.rules import MAX_DRAFT_CHARS, review_with_rules
+from bot.rules import MAX_DRAFT_CHARS, NOTHING_TO_REVIEW, review_with_rules, reviewable
 from bot.settings import Settings
 from bot.surrogates import replace_surrogates
 
@@ -99,6 +99,8 @@ class ReviewService:
     ) -> Review | Rejected:
         if not text or not text.strip():
             return Rejected("empty", "There is no draft to review: paste the message text.")
+        if not reviewable(text):
+            return Rejected("nothing", NOTHING_TO_REVIEW)
         # What every grader, cache, log and platform gets: lone surrogates (JSON's "\ud800",
         # bytes read with surrogateescape) become U+FFFD, the draft as a platform can show it.
         text = replace_surrogates(text)

@@ -107,12 +107,17 @@ def test_an_overlong_draft_is_reviewed_up_to_the_limit_with_a_note(tmp_path: Pat
     assert any("10,000" in note for note in data["notes"])
 
 
-def test_chat_markup_never_crashes_the_cli(tmp_path: Path) -> None:
+def test_chat_markup_alone_is_nothing_to_review(tmp_path: Path) -> None:
     path = tmp_path / "markup.txt"
     path.write_text("<!channel> <@U1> <#C1|x> <https://a.b|c> <@123> :tada: **hi** 🎉\n", "utf-8")
     result = run("review", str(path), "--json", "--no-llm")
+    assert result.returncode == 2 and not result.stdout
+    assert b"nothing to review" in result.stderr and b"Traceback" not in result.stderr
+    with_words = tmp_path / "words.txt"
+    with_words.write_text("<!channel> <@U1> :tada: Would love to connect with you!\n", "utf-8")
+    result = run("review", str(with_words), "--json", "--no-llm")
     assert result.returncode == 0
-    assert json.loads(result.stdout)["principles"][2]["status"] == "fail"
+    assert json.loads(result.stdout)["principles"][2]["status"] == "fail"  # markup is no detail
 
 
 def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from bot.evaluate import LABELS
 from bot.llm.trust import RulePrecision, RuleTrust, load_rule_trust, parse_rule_trust
 from bot.rule_precision import measure
 from bot.rules import review_with_rules
-from bot.rules.patterns import load_rulebook
+from bot.rules.rulebook import load_rulebook
 from tests.test_cli import ENV
 
 PITCH = (
@@ -107,6 +107,6 @@ def test_the_command_writes_data_the_merge_reads_back(tmp_path: Path) -> None:
 
 
 def test_the_shipped_precision_file_names_only_rules_that_exist() -> None:
-    known = set(load_rulebook().rules)
+    known = load_rulebook().known_ids()
     stale = sorted(set(load_rule_trust().rules) - known)
     assert not stale, f"rule_precision.yaml is stale ({stale}): run `make rule-precision`"

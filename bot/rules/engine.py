@@ -1,19 +1,37 @@
-"""Runs every detector over a draft and assembles the review."""
+"""The rules engine: sentence acts, rules as evidence, weights to decide, one Review out.
+
+1. The draft is split into its parts and every sentence's acts are found (acts.py).
+2. Every rule of rules.yaml runs (checks.py); what fires is evidence with exact spans.
+3. Each principle's status comes from its learned model over the features and the rule
+   counts (learned.py); without weights, from the worst rule that fired.
+4. Links declared in rules.yaml apply (a draft specific to them has a reason), the gap is
+   `n/a` for cold notes, and the verdict and score follow from the statuses (scoring.py).
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 
-from bot.models import Finding, PrincipleResult, Review, Status
+from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
-from bot.rules import detectors
-from bot.rules.patterns import RuleBook, load_rulebook
+from bot.rules.acts import ActBook
+from bot.rules.checks import RuleRun
+from bot.rules.features import DraftFeatures
+from bot.rules.language import reads_as_english
+from bot.rules.learned import THRESHOLD, Weights, load_weights, squash
+from bot.rules.rulebook import Rule, RuleBook, fallback_id, load_rulebook
 from bot.rules.scoring import score_for, verdict_for
 from bot.rules.suggest import suggest_questions
 from bot.rules.text import Draft
-from bot.surrogates import has_surrogates, replace_surrogates
 
 MAX_DRAFT_CHARS = 10_000
+# A principle judged violated with at least this probability is a clear failure.
+FAIL_AT = 0.75
+# Findings shown per principle: the rest are folded into "and N more like this".
+MAX_FINDINGS = 3
+_RANK: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2}
+_UNSET = object()
 
 
 def review_with_rules(text: str) -> Review:
@@ -21,22 +39,20 @@ def review_with_rules(text: str) -> Review:
     return review_text(text, MAX_DRAFT_CHARS)
 
 
-def review_text(text: str, max_chars: int | None, book: RuleBook | None = None) -> Review:
-    """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth).
-
-    Any `str` is reviewed: the rules match a same-length view without lone surrogates, and
-    every quote is then taken from `text` itself, so `text[start:end] == quote` holds."""
-    if not has_surrogates(text):
-        return _review_text(text, max_chars, book)
-    review = _review_text(replace_surrogates(text), max_chars, book)
-    principles = tuple(
-        replace(p, findings=tuple(replace(f, quote=text[f.start : f.end]) for f in p.findings))
-        for p in review.principles
-    )
-    return replace(review, principles=principles)
+def analyse_draft(
+    text: str | Draft, acts: ActBook | None = None
+) -> tuple[DraftFeatures, RuleRun, dict[str, float]]:
+    """The draft's view, the rules run on it, and every feature by name (for training)."""
+    view = DraftFeatures(text if isinstance(text, Draft) else Draft(text), acts)
+    run = RuleRun(view, load_rulebook())
+    return view, run, {**view.vector, **run.features()}
 
 
-def _review_text(text: str, max_chars: int | None, book: RuleBook | None) -> Review:
+def review_text(
+    text: str, max_chars: int | None, weights: object = _UNSET, acts: ActBook | None = None
+) -> Review:
+    """The engine itself; `max_chars=None` reviews everything (for benchmarks of growth);
+    `weights=None` decides by the rules alone; `acts=load_acts(False)` runs Python's `re`."""
     notes: list[str] = []
     if max_chars is not None and len(text) > max_chars:
         notes.append(
@@ -44,32 +60,23 @@ def _review_text(text: str, max_chars: int | None, book: RuleBook | None) -> Rev
             "reviewed. Outreach that long is rarely read: aim for under 150 words."
         )
         text = text[:max_chars]
+    chosen = load_weights() if weights is _UNSET else weights
+    assert chosen is None or isinstance(chosen, Weights)
     draft = Draft(text)
-    book = book or load_rulebook()
-    kind = detectors.detect_kind(draft, book)
-    about = detectors.check_about_them(draft, book)
-    pitch = detectors.check_pitch(draft, book)
-    specific = detectors.check_specific(draft, book, pitch)
-    reason = detectors.check_reason(draft, book, pitch, specific)
-    gap = detectors.check_gap(draft, book, kind)
-    questions = detectors.check_questions(draft, book)
-    outcomes = {
-        "about_them": about,
-        "no_pitch": pitch,
-        "specific": specific,
-        "clear_reason": reason,
-        "owns_the_gap": gap,
-        "asks_questions": questions,
-    }
+    if not reads_as_english(draft.masked):
+        return _unread([*notes, NOT_ENGLISH])
+    view, run, raw_values = analyse_draft(draft, acts)
+    values = {name: squash(value) for name, value in raw_values.items() if value}
+    book = load_rulebook()
+    kind = decide_kind(view, values, chosen, book)
+    statuses: dict[str, Status] = {}
     results = []
     for principle in load_principles():
-        outcome = outcomes.get(principle.id)
-        status: Status = outcome.status if outcome else "n/a"
-        findings: tuple[Finding, ...] = tuple(outcome.findings) if outcome else ()
+        status, findings = _decide(principle.id, view, run, values, chosen, book, kind, statuses)
+        statuses[principle.id] = status
         results.append(PrincipleResult(principle.id, principle.title, status, findings))
-    statuses = {r.id: r.status for r in results}
     verdict = verdict_for(statuses)
-    if draft.words < 3:
+    if view.draft.words < 3:
         notes.append("This is very short for an outreach message; there is little to judge.")
     return Review(
         score=score_for(statuses, verdict),
@@ -77,6 +84,142 @@ def _review_text(text: str, max_chars: int | None, book: RuleBook | None) -> Rev
         kind=kind,
         source="rules",
         principles=tuple(results),
-        questions=suggest_questions(draft.masked, kind, lower=draft.lower),
+        questions=suggest_questions(view.act_counts),
         notes=tuple(notes),
     )
+
+
+NOT_ENGLISH = (
+    "The built-in rules read English only, so they judged nothing here; a configured model "
+    "reviews drafts in any language (see docs/llm.md)."
+)
+
+
+def _unread(notes: list[str]) -> Review:
+    """A review that judges nothing: every principle n/a, never `send` (scoring.py)."""
+    results = tuple(PrincipleResult(p.id, p.title, "n/a") for p in load_principles())
+    statuses: dict[str, Status] = {p.id: "n/a" for p in results}
+    verdict = verdict_for(statuses)
+    return Review(
+        score=score_for(statuses, verdict),
+        verdict=verdict,
+        kind="cold",
+        source="rules",
+        principles=results,
+        questions=suggest_questions(()),
+        notes=tuple(notes),
+    )
+
+
+def decide_kind(
+    view: DraftFeatures, values: Mapping[str, float], weights: Weights | None, book: RuleBook
+) -> Kind:
+    if view.count(*book.always_reconnect_when):
+        return "reconnect"
+    model = weights.models.get("kind") if weights else None
+    if model is not None:
+        return "reconnect" if model.probability_squashed(values) >= THRESHOLD else "cold"
+    return "reconnect" if view.count(*book.reconnect_when) else "cold"
+
+
+def _decide(
+    principle_id: str,
+    view: DraftFeatures,
+    run: RuleRun,
+    values: Mapping[str, float],
+    weights: Weights | None,
+    book: RuleBook,
+    kind: Kind,
+    decided: Mapping[str, Status],
+) -> tuple[Status, tuple[Finding, ...]]:
+    if principle_id == "owns_the_gap" and kind == "cold":
+        return "n/a", ()
+    settings = book.principles.get(principle_id)
+    if settings and settings.passes_with and decided.get(settings.passes_with) == "pass":
+        return "pass", ()
+    fired = [
+        (rule, span) for rule in book.for_principle(principle_id) for span in run.fired[rule.id]
+    ]
+    model = weights.models.get(principle_id) if weights else None
+    status: Status
+    if model is not None:
+        probability = model.probability_squashed(values)
+        unsupported = not fired and settings is not None and settings.needs_evidence
+        settled = [rule for rule, _ in fired if rule.decides]
+        if settled and probability < FAIL_AT:
+            status = max((rule.severity for rule in settled), key=_RANK.__getitem__)
+        elif probability < THRESHOLD or unsupported:
+            return "pass", ()
+        else:
+            status = "fail" if probability >= FAIL_AT else "warn"
+    elif fired:
+        status = max((rule.severity for rule, _ in fired), key=_RANK.__getitem__)
+    else:
+        return "pass", ()
+    return status, _findings(principle_id, view, fired, book, status)
+
+
+def _findings(
+    principle_id: str,
+    view: DraftFeatures,
+    fired: list[tuple[Rule, tuple[int, int]]],
+    book: RuleBook,
+    status: Status,
+) -> tuple[Finding, ...]:
+    severity: Severity = "fail" if status == "fail" else "warn"
+    text = view.draft.text
+    out: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+    for rule, (start, end) in fired:
+        start, end = _trim(text, start, end)
+        if any(start < e and s < end for s, e in taken):
+            continue  # one finding per stretch of text: the first rule that names it
+        taken.append((start, end))
+        out.append(
+            Finding(
+                principle_id, rule.id, severity, rule.message, rule.suggestion,
+                text[start:end], start, end,
+            )
+        )  # fmt: skip
+    if not out:
+        fallback = book.fallbacks[principle_id]
+        sentences = view.sentences
+        if principle_id == "asks_questions":
+            chosen = sentences[-1] if sentences else None
+        else:
+            chosen = (view.opening or sentences)[0] if sentences else None
+        start, end = _trim(text, chosen.start, chosen.end) if chosen else (0, 0)
+        out.append(
+            Finding(
+                principle_id, fallback_id(principle_id), severity, fallback.message,
+                fallback.suggestion, text[start:end], start, end,
+            )
+        )  # fmt: skip
+    return _fold(out)
+
+
+def _fold(findings: list[Finding]) -> tuple[Finding, ...]:
+    """One finding per rule, the first in the text; its repeats are counted in its message
+    ("and 2 more like this"); at most MAX_FINDINGS rules per principle."""
+    first: dict[str, Finding] = {}
+    repeats: dict[str, int] = {}
+    for finding in findings:
+        if finding.rule_id in first:
+            repeats[finding.rule_id] = repeats.get(finding.rule_id, 0) + 1
+        else:
+            first[finding.rule_id] = finding
+    kept = list(first.values())[:MAX_FINDINGS]
+    return tuple(
+        replace(f, message=f"{f.message} (and {repeats[f.rule_id]} more like this)")
+        if f.rule_id in repeats
+        else f
+        for f in kept
+    )
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -26,7 +26,19 @@ WEIGHTS = {
 BANDS: dict[Verdict, tuple[int, int]] = {"send": (75, 100), "revise": (45, 74), "rewrite": (0, 44)}
 
 
+# The score of a draft nothing could be judged on (not English, nothing to read).
+UNJUDGED_SCORE = 50
+
+
+def judged(statuses: Mapping[str, Status]) -> bool:
+    return any(status != "n/a" for status in statuses.values())
+
+
 def verdict_for(statuses: Mapping[str, Status]) -> Verdict:
+    """The labelling convention's verdict; a draft judged on nothing is never `send`."""
+    if not judged(statuses):
+        return "revise"
+
     def bad(principle_id: str) -> bool:
         return statuses.get(principle_id) in ("warn", "fail")
 
@@ -40,6 +52,8 @@ def verdict_for(statuses: Mapping[str, Status]) -> Verdict:
 
 
 def score_for(statuses: Mapping[str, Status], verdict: Verdict) -> int:
+    if not judged(statuses):
+        return UNJUDGED_SCORE
     raw = 100
     for principle_id, weight in WEIGHTS.items():
         status = statuses.get(principle_id)

@@ -1,46 +1,50 @@
-"""Picks 2-3 questions the writer could ask, fitted to the draft's kind and topics."""
+"""Picks 2-3 questions the writer could ask, fitted to what the draft contains."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
-from bot.models import Kind
 from bot.principles import load_data
-from bot.rules.patterns import Matcher
+
+LIMIT = 3
 
 
 @dataclass(frozen=True)
-class _Bank:
-    topics: Matcher  # one scan; each topic is a tag
-    questions: dict[str, tuple[str, ...]]
-    kinds: dict[str, tuple[str, ...]]
+class Topic:
+    when: frozenset[str]  # sentence acts that make the topic fit
+    questions: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    topics: tuple[Topic, ...]
+    neutral: tuple[str, ...]
 
 
 @cache
-def _bank() -> _Bank:
+def load_questions() -> QuestionBank:
     raw = load_data("questions.yaml")
     assert isinstance(raw, dict)
-    items = {str(index): item for index, item in enumerate(raw["topics"])}
-    topics = Matcher({tag: [item["pattern"]] for tag, item in items.items()})
-    questions = {tag: tuple(item["questions"]) for tag, item in items.items()}
-    kinds = {kind: tuple(items) for kind, items in raw["kinds"].items()}
-    return _Bank(topics, questions, kinds)
+    topics = tuple(
+        Topic(frozenset(item["when"]), tuple(item["questions"])) for item in raw["topics"]
+    )
+    return QuestionBank(topics, tuple(raw["neutral"]))
 
 
-def suggest_questions(
-    masked_text: str, kind: Kind, limit: int = 3, lower: str | None = None
-) -> tuple[str, ...]:
-    bank = _bank()
-    found = {bank.topics.tag_of(m) for m in bank.topics.finditer(masked_text, lower)}
+def suggest_questions(acts: Iterable[str], limit: int = LIMIT) -> tuple[str, ...]:
+    """Questions for a draft doing `acts`: topics it touches first (one question each, in
+    the data file's order), then neutral questions about their work."""
+    present = frozenset(acts)
+    bank = load_questions()
+    fitting = [t.questions for t in bank.topics if t.when & present]
     picked: list[str] = []
-    for tag in bank.questions:  # in the data file's order
-        if tag in found:
-            picked.extend(q for q in bank.questions[tag] if q not in picked)
-    picked = picked[:2]
-    for question in bank.kinds[kind]:
-        if len(picked) >= limit:
-            break
+    for depth in range(max((len(q) for q in fitting), default=0)):
+        for questions in fitting:
+            if depth < len(questions) and questions[depth] not in picked:
+                picked.append(questions[depth])
+    for question in bank.neutral:
         if question not in picked:
             picked.append(question)
     return tuple(picked[:limit])

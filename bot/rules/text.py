@@ -24,14 +24,19 @@ MERGE_FIELD = re.compile(
 )
 _MARKDOWN = re.compile(r"[*_~`>]+")
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
-# Written without a leading \b or IGNORECASE so the regex engine can skip ahead by first
-# character; the word boundary is checked on each (rare) match instead.
-_ABBREVIATION = re.compile(
-    r"(?:[Dd]r|[Mm]rs?|[Mm]s|[Pp]rof|[SsJj]r|[Ss]t|vs|etc|approx|e\.g|i\.e)\."
-)
+_ABBREVIATIONS = frozenset("dr mr mrs ms prof sr jr st vs etc approx e.g i.e".split())
 _MARKDOWN_CHARS = frozenset("*_~`>")
-# One character for one: curly quotes and non-breaking spaces read as plain ones.
-_SAME_WIDTH = str.maketrans({"’": "'", "‘": "'", "\u00a0": " ", "\u2009": " "})
+# One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
+# (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
+# encoder accepts, reads as U+FFFD, so any `str` can be reviewed and offsets never move.
+_PLAIN = {
+    "’": "'", "‘": "'", "“": '"', "”": '"', "—": "-", "–": "-", "‒": "-", "−": "-",
+    "•": "-", "·": "-", "\u00a0": " ", "\u2009": " ", "\u202f": " ", "\u200b": " ",
+}  # fmt: skip
+_SAME_WIDTH: dict[int, int] = {
+    **{ord(char): ord(plain) for char, plain in _PLAIN.items()},
+    **dict.fromkeys(range(0xD800, 0xE000), 0xFFFD),
+}
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
 _LINE_BREAK = re.compile(r"\n")
 
@@ -41,12 +46,43 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 _NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[,:]?\s*$")
+_PS = re.compile(r"^\s*p\.?\s?p?\.?\s?s\b\.?", re.IGNORECASE)
+_MAX_SIGNATURE_LINES = 6
+_TITLE_GLUE = frozenset("of and at the & for in | - — – @ / + on to".split())
+# "Dana," or "Jess, helping…": a bare name opening the note is a greeting.
+_NAME_GREETING = re.compile(r"^\s*([A-Z][a-z]+(?: [A-Z][a-z]+)?)\s*(?:,|—|–| - )\s*")
+_NOT_NAMES = frozenset(
+    "Thanks Thank So Also Yes No Well Anyway Okay Ok Sure Honestly Quick Just Btw Hope Sorry "
+    "Congrats Congratulations Great Good Nice Hello Hi Hey Dear Apologies Again".split()
+)
+
+
+def _is_signature_line(line: str) -> bool:
+    """A name, a title or a company on its own line: short, no sentence punctuation."""
+    stripped = line.strip()
+    words = stripped.split()
+    if len(stripped) > 60 or len(words) > 8 or stripped[-1:] in "?!":
+        return False
+    title_case = all(w[:1].isupper() or w[:1].isdigit() or w in _TITLE_GLUE for w in words)
+    if stripped[-1:] == ".":
+        return title_case  # "Head of Growth, Acme Co."
+    return title_case or len(words) <= 6
+
+
 SIGN_OFF = re.compile(
     r"^\s*(?:best|cheers|thanks|thank you|regards|kind regards|best regards|warm regards|warmly|"
     r"sincerely|talk soon|all the best|many thanks|thanks so much|thanks again|hope to hear from "
     r"you soon|looking forward to hearing from you soon|yours|-|–|—)\b[^\n]{0,40}$",
     re.IGNORECASE,
 )
+
+
+def lower_same_length(text: str) -> str:
+    """Lower-case without moving offsets (a few characters grow when lower-cased)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 def _starts_a_word(match: re.Match[str]) -> bool:
@@ -58,9 +94,22 @@ def _blank_if_word_start(match: re.Match[str]) -> str:
     return " " * len(match.group(0)) if _starts_a_word(match) else match.group(0)
 
 
-def _drop_abbreviation_stops(match: re.Match[str]) -> str:
-    word = match.group(0)
-    return word.replace(".", " ") if _starts_a_word(match) else word
+def _drop_abbreviation_stops(text: str) -> str:
+    """Blank the full stop of each abbreviation ("Dr.", "e.g."), one character for one."""
+    chars: list[str] | None = None
+    position = text.find(".")
+    while position != -1:
+        start = position
+        while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+            start -= 1
+        word = text[start:position].lower()
+        if word in _ABBREVIATIONS and (start == 0 or not text[start - 1].isalnum()):
+            chars = chars if chars is not None else list(text)
+            for index in range(start, position + 1):
+                if chars[index] == ".":
+                    chars[index] = " "
+        position = text.find(".", position + 1)
+    return text if chars is None else "".join(chars)
 
 
 def may_have_merge_fields(text: str) -> bool:
@@ -88,8 +137,8 @@ def mask(text: str) -> str:
     if not _MARKDOWN_CHARS.isdisjoint(masked):
         masked = _MARKDOWN.sub(blank, masked)
     if "." in masked:
-        masked = _ABBREVIATION.sub(_drop_abbreviation_stops, masked)
-    return masked.translate(_SAME_WIDTH)
+        masked = _drop_abbreviation_stops(masked)
+    return masked if masked.isascii() else masked.translate(_SAME_WIDTH)
 
 
 @dataclass(frozen=True)
@@ -145,11 +194,15 @@ class Draft:
     def greeting_end(self) -> int:
         """Offset where the greeting ("Hi Sam,") ends, 0 when there is none."""
         match = GREETING.match(self.masked)
-        return match.end() if match else 0
+        if match:
+            return match.end()
+        named = _NAME_GREETING.match(self.masked)
+        if named and named.group(1).split()[0] not in _NOT_NAMES:
+            return named.end()
+        return 0
 
     @cached_property
-    def body(self) -> tuple[Sentence, ...]:
-        """Sentences between the greeting and the sign-off."""
+    def _after_greeting(self) -> list[Sentence]:
         sentences = [s for s in self.sentences if s.end > self.greeting_end]
         if sentences and sentences[0].start < self.greeting_end:
             first = sentences[0]
@@ -160,14 +213,41 @@ class Draft:
             sentences[0] = Sentence(start, first.end, self.masked[start : first.end])
             if not sentences[0].text.strip():
                 sentences.pop(0)
-        cut = len(sentences)
-        for index in range(len(sentences) - 1, max(-1, len(sentences) - 4), -1):
-            line = sentences[index].text
-            if SIGN_OFF.match(line) or (_NAME_LINE.match(line) and len(line) < 40):
+        return sentences
+
+    @cached_property
+    def _parts(self) -> tuple[tuple[Sentence, ...], tuple[Sentence, ...], tuple[Sentence, ...]]:
+        """(body, signature, P.S.): the sign-off block is the run of short unpunctuated
+        lines (a name, a title, a company) and closings like "Best," before any P.S."""
+        sentences = self._after_greeting
+        ps_at = next((i for i, s in enumerate(sentences) if _PS.match(s.text)), len(sentences))
+        main, ps = sentences[:ps_at], sentences[ps_at:]
+        cut = len(main)
+        for index in range(len(main) - 1, max(-1, len(main) - 1 - _MAX_SIGNATURE_LINES), -1):
+            line = main[index].text
+            if SIGN_OFF.match(line) or _is_signature_line(line):
                 cut = index
             else:
                 break
-        return tuple(sentences[:cut])
+        return tuple(main[:cut]), tuple(main[cut:]), tuple(ps)
+
+    @cached_property
+    def body(self) -> tuple[Sentence, ...]:
+        """Sentences between the greeting and the sign-off (a P.S. is not body)."""
+        return self._parts[0]
+
+    @cached_property
+    def signature(self) -> tuple[Sentence, ...]:
+        return self._parts[1]
+
+    @cached_property
+    def postscript(self) -> tuple[Sentence, ...]:
+        return self._parts[2]
+
+    @cached_property
+    def prose(self) -> tuple[Sentence, ...]:
+        """What the writer says to them: the body and any P.S."""
+        return self.body + self.postscript
 
     @cached_property
     def may_have_merge_fields(self) -> bool:
@@ -175,8 +255,6 @@ class Draft:
 
     @cached_property
     def lower(self) -> str:
-        from bot.rules.patterns import lower_same_length
-
         return lower_same_length(self.masked)
 
     @cached_property

@@ -1,0 +1,317 @@
+"""What each sentence of a draft does and whom it is about (acts.yaml), found in few passes.
+
+Speed matters: a review must take a fraction of a millisecond. Every act's "anywhere"
+patterns are one RE2 automaton run once over the whole draft (UTF-8 encoded once, so the
+wrapper does not re-encode per call), and each match is filed under its sentence. All
+"lead" patterns (which must match where a sentence starts) are one automaton run once over
+the draft with every sentence on a line of its own; the first act listed in acts.yaml
+whose lead matches a sentence wins.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from bot.principles import load_data
+from bot.rules.lexicon import expand_pattern
+from bot.rules.text import Draft, Sentence
+
+_RE2: Any
+try:
+    import re2 as _RE2
+except ImportError:  # pragma: no cover - a platform without google-re2 wheels
+    _RE2 = None
+
+Subject = Literal["sender", "recipient", "third", "none"]
+About = Literal["sender", "recipient", "shared", "none"]
+
+# Words that open a sentence without being its subject ("So, I ...", "Also, your ...").
+MARKERS = (
+    r"(?:(?:so|also|and|but|anyway|anyways|btw|ok|okay|well|honestly|plus|oh|hey|hi|hello|"
+    r"p\.?\s?s\.?|ps|quick note|one more thing|first|firstly|second|lastly|finally|"
+    r"separately|relatedly|fwiw|tl;?dr;?)\b[,:;.!—–-]*\s+)*"
+)
+_SUBJECT = re.compile(MARKERS + r"(?:(?:just|really|also|still|recently|actually)\s+)?([\w'’]+)")
+_SENDER_WORDS = frozenset(
+    "i i'm i've i'd i'll im ive we we're we've we'd we'll my our me us myself".split()
+)
+# The sender speaking of their own work or customers ("our", "we", "my clients", "it" for
+# their product): a number without it is someone else's (the reader's own milestone).
+_SENDER_SPEAKS = re.compile(
+    r"\b(?:i|i'm|i've|we|we're|we've|our|ours|us|my|me|clients?|customers?|users?|it)\b"
+)
+_RECIPIENT_WORDS = frozenset("you you're you've you'd you'll your yours".split())
+# A sentence that starts with one of these has an implied "I" ("Saw your talk", "Building…").
+_IMPLIED_I = frozenset(
+    "saw noticed read watched heard loved enjoyed wanted want hoping thought figured building "
+    "built working reaching writing following circling checking bumping looking trying put "
+    "came stumbled spotted caught found helping launching running happy glad excited keen "
+    "curious planning sent attaching attached".split()
+)
+
+
+def _compile(pattern: str, *, cased: bool, fast: bool) -> Any:
+    """RE2 on UTF-8 bytes when `fast` (one encoding per draft), else Python's `re`."""
+    if fast:
+        return _RE2.compile((("(?i)" if cased else "") + pattern).encode("utf-8"))
+    return re.compile(pattern, re.I if cased else 0)
+
+
+_UNANCHORED = _RE2._Anchor.UNANCHORED if _RE2 is not None else None
+
+
+def _finditer(regex: Any, data: Any) -> Any:
+    """(start, end, group spans) of each match; RE2's C++ matcher called directly on bytes
+    (the wrapper's per-match generator costs more than the matching here)."""
+    if isinstance(data, str):
+        for match in regex.finditer(data):
+            yield match.start(), match.end(), match
+        return
+    matcher = regex._regexp
+    position, end = 0, len(data)
+    while position <= end:
+        spans = matcher.Match(_UNANCHORED, data, position, end)
+        start, stop = spans[0]
+        if start < 0:
+            return
+        yield start, stop, spans
+        position = stop if stop > start else stop + 1
+
+
+def _join(patterns: list[str]) -> str:
+    return "|".join(f"(?:{p})" for p in patterns)
+
+
+@dataclass(frozen=True)
+class Act:
+    name: str
+    about: About
+    anywhere: tuple[tuple[Any, bool], ...]  # (regex, runs on the original-case text)
+    overrides: frozenset[str] = frozenset()
+    needs_sender: bool = False  # only in a sentence where the sender speaks of their own
+
+
+@dataclass(frozen=True)
+class ActBook:
+    fast: bool  # RE2 on bytes; else Python's `re` on str (tests hold both to one answer)
+    acts: tuple[Act, ...]
+    # One regex per case for every act's lead patterns, with the act named by each group.
+    leads: tuple[tuple[Any, bool, dict[int, str]], ...]
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(act.name for act in self.acts)
+
+
+@cache
+def load_acts(fast: bool = True) -> ActBook:
+    """The acts, compiled once; `fast=False` uses Python's engine only."""
+    fast = fast and _RE2 is not None
+    raw = load_data("acts.yaml")
+    assert isinstance(raw, dict)
+    acts: list[Act] = []
+    lead_names: list[str] = []
+    lead_parts: dict[bool, list[str]] = {False: [], True: []}
+    for name, item in raw["acts"].items():
+        by_case: dict[bool, list[str]] = {False: [], True: []}
+        for pattern in item.get("anywhere", []):
+            regex, cased = expand_pattern(pattern)
+            by_case[cased].append(regex)
+        compiled = tuple(
+            (_compile(_join(group), cased=cased, fast=fast), cased)
+            for cased, group in by_case.items()
+            if group
+        )
+        acts.append(
+            Act(
+                name=name,
+                about=item.get("about", "none"),
+                anywhere=compiled,
+                overrides=frozenset(item.get("overrides", ())),
+                needs_sender=bool(item.get("needs_sender", False)),
+            )
+        )
+        leads: dict[bool, list[str]] = {False: [], True: []}
+        for pattern in item.get("lead", []):
+            regex, cased = expand_pattern(pattern)
+            leads[cased].append(regex)
+        if leads[False] or leads[True]:
+            index = len(lead_names)
+            lead_names.append(name)
+            for cased, group in leads.items():
+                if group:
+                    lead_parts[cased].append(f"(?P<a{index}>{_join(group)})")
+    compiled_leads = []
+    for cased, parts in lead_parts.items():
+        if not parts:
+            continue
+        regex = _compile("(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast)
+        groups = {
+            number: lead_names[int((name.decode() if isinstance(name, bytes) else name)[1:])]
+            for name, number in regex.groupindex.items()
+        }
+        compiled_leads.append((regex, cased, groups))
+    return ActBook(fast, tuple(acts), tuple(compiled_leads))
+
+
+@dataclass(frozen=True)
+class SentenceActs:
+    """One sentence: where it is, whom it is about, what it does (act -> first span)."""
+
+    sentence: Sentence
+    subject: Subject
+    acts: dict[str, tuple[int, int]]
+    question: bool
+
+    @property
+    def start(self) -> int:
+        return self.sentence.start
+
+    @property
+    def end(self) -> int:
+        return self.sentence.end
+
+    def does(self, *names: str) -> bool:
+        return not self.acts.keys().isdisjoint(names)
+
+    def span(self, *names: str) -> tuple[int, int] | None:
+        for name in names:
+            if name in self.acts:
+                return self.acts[name]
+        return None
+
+
+def subject_of(lower: str) -> Subject:
+    match = _SUBJECT.match(lower)
+    if not match:
+        return "none"
+    word = match.group(1).replace("’", "'")
+    if word in _SENDER_WORDS or word in _IMPLIED_I:
+        return "sender"
+    if word in _RECIPIENT_WORDS:
+        return "recipient"
+    return "third"
+
+
+class _Texts:
+    """The draft's lower-cased and original views as the engine wants them, and a map from
+    the engine's offsets back to characters (UTF-8 bytes are offsets only for ASCII)."""
+
+    def __init__(self, draft: Draft, starts: list[int], fast: bool) -> None:
+        # Every sentence on a line of its own, so `^` marks where one starts.
+        lower, original = _line_starts(draft.lower, starts), _line_starts(draft.masked, starts)
+        if not fast:
+            self.lower: Any = lower
+            self.original: Any = original
+            self._starts: list[int] | None = None
+            self.ascii = True
+            return
+        self.lower = lower.encode("utf-8")
+        self.original = original.encode("utf-8")
+        ascii_only = len(self.lower) == len(lower)
+        self.ascii = ascii_only
+        self._starts = None if ascii_only else _char_starts(self.lower)
+        self._ostarts = None if ascii_only else _char_starts(self.original)
+
+    def char(self, offset: int, on_original: bool) -> int:
+        if self._starts is None:
+            return offset
+        starts = self._ostarts if on_original else self._starts
+        assert starts is not None
+        return bisect.bisect_right(starts, offset) - 1
+
+    def byte(self, offset: int, on_original: bool) -> int:
+        if self._starts is None:
+            return offset
+        starts = self._ostarts if on_original else self._starts
+        assert starts is not None
+        return starts[offset] if offset < len(starts) else len(starts)
+
+
+def _group_span(spans: Any, number: int) -> tuple[int, int]:
+    if isinstance(spans, list):
+        return spans[number]
+    return spans.span(number)  # a `re` match object, when RE2 is missing
+
+
+def _line_starts(text: str, starts: list[int]) -> str:
+    """`text` with the space before each sentence start turned into a line break."""
+    pieces = []
+    previous = 0
+    for start in starts:
+        if start > 0 and text[start - 1] in " \t\r\f\v":
+            pieces.append(text[previous : start - 1])
+            pieces.append("\n")
+            previous = start
+    pieces.append(text[previous:])
+    return "".join(pieces)
+
+
+def _char_starts(data: bytes) -> list[int]:
+    """Byte offset of each character (UTF-8 continuation bytes start no character)."""
+    return [i for i, b in enumerate(data) if b & 0xC0 != 0x80]
+
+
+def analyse(
+    draft: Draft, sentences: Iterable[Sentence], book: ActBook | None = None
+) -> list[SentenceActs]:
+    """Every sentence's acts: one scan of the draft per act, and one for all the leads."""
+    book = book or load_acts()
+    chosen = list(sentences)
+    if not chosen:
+        return []
+    starts = [s.start for s in chosen]
+    found: list[dict[str, tuple[int, int]]] = [{} for _ in chosen]
+    lined = _Texts(draft, starts, book.fast)
+    ends = [s.end for s in chosen]
+    plain = lined.ascii  # byte offsets are character offsets: no mapping per match
+    for act in book.acts:
+        name = act.name
+        for regex, on_original in act.anywhere:
+            for begin, stop, _ in _finditer(regex, lined.original if on_original else lined.lower):
+                start = begin if plain else lined.char(begin, on_original)
+                index = bisect.bisect_right(starts, start) - 1
+                if index < 0 or start >= ends[index] or name in found[index]:
+                    continue
+                found[index][name] = (start, stop if plain else lined.char(stop, on_original))
+    for regex, on_original, groups in book.leads:
+        for begin, stop, spans in _finditer(regex, lined.original if on_original else lined.lower):
+            start = lined.char(begin, on_original)
+            index = bisect.bisect_right(starts, start) - 1
+            if stop <= begin or index < 0 or start != chosen[index].start:
+                continue
+            act_name = next(
+                (name for number, name in groups.items() if _group_span(spans, number)[0] >= 0),
+                None,
+            )
+            if act_name is not None:
+                found[index].setdefault(act_name, (start, lined.char(stop, on_original)))
+    for act in book.acts:
+        if act.overrides:
+            for acts in found:
+                if act.name in acts:
+                    for name in act.overrides:
+                        acts.pop(name, None)
+        if act.needs_sender:
+            for index, acts in enumerate(found):
+                if act.name in acts and not _SENDER_SPEAKS.search(
+                    draft.lower, chosen[index].start, chosen[index].end
+                ):
+                    del acts[act.name]
+    out = []
+    lower = draft.lower
+    for index, sentence in enumerate(chosen):
+        text = lower[sentence.start : sentence.end]
+        out.append(
+            SentenceActs(
+                sentence=sentence,
+                subject=subject_of(text),
+                acts=found[index],
+                question=text.rstrip().endswith("?"),
+            )
+        )
+    return out

@@ -1,0 +1,74 @@
+"""Is the draft written in English? The built-in rules read English only.
+
+A dependency-light check (language.yaml): the share of English function words among the
+draft's words. It never reads as foreign a draft too short to tell.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from bot.principles import load_data
+
+_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
+# A word with at least two letters: emoji, links and markup (masked) are not words.
+_REAL_WORD = re.compile(r"[^\W\d_]{2,}")
+MIN_REVIEWABLE_WORDS = 2
+# The language shows in the first few sentences; a long draft is not read twice for it.
+SAMPLE_CHARS = 600
+
+
+@dataclass(frozen=True)
+class LanguageCheck:
+    min_words: int
+    min_share: float
+    function_words: frozenset[str]
+    vague_words: frozenset[str]
+
+
+@cache
+def load_language() -> LanguageCheck:
+    raw = load_data("language.yaml")
+    assert isinstance(raw, dict)
+    return LanguageCheck(
+        int(raw["min_words"]),
+        float(raw["min_share"]),
+        frozenset(str(w).lower() for w in raw["function_words"]),
+        frozenset(str(w).lower() for w in raw["vague_words"]),
+    )
+
+
+_CONTENT = re.compile(r"[a-z][a-z'-]{3,}")
+
+
+def content_words(lower: str) -> set[str]:
+    """Words of four letters or more that are neither function words nor vague ones."""
+    check = load_language()
+    return {
+        word
+        for word in _CONTENT.findall(lower)
+        if word not in check.function_words and word not in check.vague_words
+    }
+
+
+# Words so common in English that a few of them settle the question without counting.
+_TELLTALES = (" the ", " you", " to ", " and ", " i ", " a ", " of ", " for ", " we ", " is ")
+
+
+def reads_as_english(masked: str) -> bool:
+    sample = masked[:SAMPLE_CHARS].lower()
+    if sum(sample.count(word) for word in _TELLTALES) >= 6:
+        return True
+    check = load_language()
+    words = [w.lower() for w in _WORD.findall(masked, 0, SAMPLE_CHARS)]
+    if len(words) < check.min_words:
+        return True  # too short to tell
+    share = sum(1 for w in words if w in check.function_words) / len(words)
+    return share >= check.min_share
+
+
+def has_words(masked: str) -> bool:
+    """Anything to review: at least two words once links, markup and emoji are masked."""
+    return len(_REAL_WORD.findall(masked, 0, 20_000)) >= MIN_REVIEWABLE_WORDS
