@@ -85,7 +85,7 @@ def targets() -> list[Target]:
             book.kind_reads,
             book.kind_raises,
             book.kind_lowers,
-        )  # fmt: skip
+        )
     )
     return out
 
