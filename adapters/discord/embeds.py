@@ -15,7 +15,7 @@ import discord
 
 from bot.models import Finding, PrincipleResult, Review
 from bot.ports import RenderedTip
-from bot.present import STATUS_ICON, VERDICT_LABEL, grader_line, headline, truncate
+from bot.present import KIND_LABEL, STATUS_ICON, VERDICT_LABEL, grader_line, headline, truncate
 
 TITLE_MAX = 256
 DESCRIPTION_MAX = 4096
@@ -32,7 +32,6 @@ REWRITE_INLINE_MAX = 3800
 
 VERDICT_COLOUR = {"send": 0x2ECC71, "revise": 0xF1C40F, "rewrite": 0xE74C3C}
 TIP_COLOUR = 0x5865F2
-KIND_LABEL = {"cold": "Cold outreach", "reconnect": "Reconnecting after a gap"}
 NO_FINDINGS = {
     "pass": "Looks good.",
     "n/a": "Not applicable to this draft.",
