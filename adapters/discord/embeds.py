@@ -18,7 +18,6 @@ from bot.ports import RenderedTip
 from bot.present import KIND_LABEL, STATUS_ICON, VERDICT_LABEL, grader_line, headline, truncate
 
 TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
 FIELDS_MAX = 25
 FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
