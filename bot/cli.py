@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from bot.service import ReviewService
     from bot.settings import Settings
 
-EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_USAGE = 0, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
 
 

@@ -19,7 +19,6 @@ from prometheus_client import (
 from bot.models import Review
 from bot.ports import PostError, PostOk, PostResult, RenderedTip, TipPoster
 
-PREFIX = "outreach_"
 CONTENT_TYPE = CONTENT_TYPE_LATEST
 REVIEW_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60)
 MODEL_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 4, 8, 15, 30, 60)

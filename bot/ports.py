@@ -11,7 +11,6 @@ from typing import Literal, Protocol
 
 from bot.models import Review
 
-Platform = Literal["slack", "discord", "console", "cli"]
 PostErrorKind = Literal["not_in_channel", "channel_gone", "rate_limited", "forbidden", "other"]
 # The console has no workspace: its tips subscriptions are ("console", "", channel) wherever
 # they are made, the console's /outreachtips or `outreach-review tips … --platform console`.

@@ -6,10 +6,8 @@ lives here once so Slack, Discord and the console say the same thing.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
-from bot.models import Finding, PrincipleResult, Review, Severity
-from bot.principles import load_principles, principle_by_id
+from bot.models import Review
+from bot.principles import load_principles
 
 STATUS_ICON = {"pass": "✅", "warn": "⚠️", "fail": "❌", "n/a": "➖"}
 STATUS_MARK = {"pass": "✓", "warn": "!", "fail": "✗", "n/a": "-"}
@@ -18,6 +16,7 @@ VERDICT_LABEL = {
     "revise": "Revise before sending",
     "rewrite": "Rewrite it",
 }
+KIND_LABEL = {"cold": "Cold outreach", "reconnect": "Reconnecting after a gap"}
 FALLBACK_TEXT = {
     "no_model": "no model is configured",
     "timeout": "the model did not answer in time",
@@ -61,33 +60,3 @@ def help_text(commands: dict[str, str]) -> str:
     lines += ["", "Commands:"]
     lines += [f"• {usage}: {what}" for usage, what in commands.items()]
     return "\n".join(lines)
-
-
-def for_sharing(review: Review) -> Review:
-    """What a review shared in a channel may carry: nothing of the draft, on any platform.
-
-    Quotes are the draft and the rewrite is made from it; what the model wrote (its findings'
-    messages and suggestions, its questions) may repeat it. A shared review keeps the score,
-    verdict, kind, statuses and notes, the rules' own advice (from the data files), and for a
-    point only the model raised, the principle's standing advice.
-    """
-    from bot.llm.merge import MODEL_RULE_ID  # here, so the rules-only path stays light
-
-    principles = []
-    for result in review.principles:
-        kept = tuple(
-            replace(f, quote="", start=0, end=0)
-            for f in result.findings
-            if f.rule_id != MODEL_RULE_ID
-        )
-        if result.violated and not kept:
-            kept = (_standing_advice(result),)
-        principles.append(replace(result, findings=kept))
-    questions = review.questions if review.source == "rules" else ()
-    return replace(review, principles=tuple(principles), questions=questions, rewrite=None)
-
-
-def _standing_advice(result: PrincipleResult) -> Finding:
-    principle = principle_by_id(result.id)
-    severity: Severity = "fail" if result.status == "fail" else "warn"
-    return Finding(result.id, "principle", severity, principle.why, principle.fix, "", 0, 0)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import textwrap
 
 from bot.models import Finding, Review
-from bot.present import STATUS_MARK, VERDICT_LABEL, grader_line
+from bot.present import KIND_LABEL, STATUS_MARK, VERDICT_LABEL, grader_line
 from bot.surrogates import replace_surrogates
 
 _CONTEXT = 40
@@ -45,7 +45,8 @@ def _in_context(text: str, finding: Finding, style: Style) -> str:
 def render_review(review: Review, text: str, *, colour: bool = False, width: int = 88) -> str:
     style = Style(colour)
     verdict = VERDICT_LABEL[review.verdict]
-    lines = [style.bold(f"Score {review.score}/100 · {verdict}") + f"  ({review.kind} message)"]
+    kind = KIND_LABEL[review.kind]
+    lines = [style.bold(f"Score {review.score}/100 · {verdict}") + f"  ({kind})"]
     for note in review.notes:  # first: a cut or unread draft changes how to read the rest
         lines += [textwrap.fill(f"Note: {note}", width)]
     lines.append("")

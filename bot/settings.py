@@ -79,13 +79,17 @@ class Settings(BaseSettings):
                 return "off"
         return value
 
+    @field_validator("outreach_reaction")
+    @classmethod
+    def _reaction(cls, value: str | None) -> str | None:
+        from bot.policy import parse_reaction  # the one parser; imported late, as it loads rules
+
+        parse_reaction(value)  # a value that is no emoji stops start-up with what would do
+        return value
+
     @property
     def llm_enabled(self) -> bool:
         return self.outreach_llm == "on" and bool(self.openai_api_key or self.openai_base_url)
-
-    @property
-    def review_channels(self) -> frozenset[str]:
-        return frozenset(c.strip() for c in self.outreach_review_channels.split(",") if c.strip())
 
 
 def load_settings(env_file: str | Path | None = ".env", **overrides: object) -> Settings:

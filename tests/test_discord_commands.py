@@ -51,13 +51,13 @@ class SlowGrader:
 
 
 async def test_start_up_logs_in_syncs_commands_globally_and_identifies(fake: FakeDiscord) -> None:
-    settings = discord_settings(fake)
+    settings = discord_settings(fake, outreach_reaction="off")
     async with running_bot(fake, ReviewService(settings), settings):
         identify = await fake.wait_identified()
     assert identify["d"]["token"] == "fake-discord-token"
     intents = discord.Intents._from_value(identify["d"]["intents"])
     assert intents.guild_reactions and intents.guild_messages and intents.guilds
-    assert not intents.message_content  # no reaction trigger, so no privileged intent
+    assert not intents.message_content  # the reaction is off, so no privileged intent
     (sync,) = fake.find("PUT", rf"/applications/{APP_ID}/commands")
     commands = {c["name"]: c for c in sync.body}
     assert set(commands) == {"reviewoutreach", "Review outreach", "outreachtips"}
@@ -135,7 +135,7 @@ async def test_context_menu_reviews_the_target_message(fake: FakeDiscord) -> Non
         explanation = await interact(fake, empty)
     assert followup.body["flags"] & EPHEMERAL
     assert followup.body["embeds"][0]["title"].startswith("Outreach review")
-    assert "can't see any text" in explanation.body["content"]
+    assert "no text to review" in explanation.body["content"]
     assert not explanation.body.get("embeds")
 
 

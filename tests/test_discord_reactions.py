@@ -4,6 +4,7 @@ message under repeated reactions and across two replicas sharing one database.""
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
 
 from bot.service import ReviewService
@@ -18,6 +19,7 @@ from tests.fakes.discord_payloads import (
     BOT_USER_ID,
     CHANNEL_ID,
     GUILD_ID,
+    channel_payload,
     reaction_add,
     user_payload,
 )
@@ -90,7 +92,7 @@ async def test_other_emoji_bots_and_the_trigger_being_off_are_ignored(fake: Fake
     assert fetches(fake, draft["id"]) == 0
     assert fake.find("POST", POSTS) == []
 
-    off = discord_settings(fake)  # OUTREACH_REACTION unset
+    off = discord_settings(fake, outreach_reaction="off")
     async with running_bot(fake, ReviewService(off), off):
         await react(fake, draft["id"])
         await asyncio.sleep(QUIET)
@@ -103,5 +105,72 @@ async def test_an_empty_message_gets_a_short_explanation(fake: FakeDiscord) -> N
     async with running_bot(fake, ReviewService(settings), settings):
         await react(fake, image_only["id"])
         (reply,) = await fake.wait_for("POST", POSTS)
-    assert "can't see any text" in reply.body["content"]
+    assert "no text to review" in reply.body["content"]
     assert "embeds" not in reply.body or not reply.body["embeds"]
+
+
+async def test_review_channels_name_a_channel_by_id_or_name_and_cover_its_threads(
+    fake: FakeDiscord,
+) -> None:
+    outreach, general, thread = CHANNEL_ID, CHANNEL_ID + 1, CHANNEL_ID + 2
+    settings = discord_settings(
+        fake, outreach_reaction="🔍", outreach_review_channels=f"#Outreach,{general + 7}"
+    )
+    posted = {c: fake.add_message(DRAFT, channel_id=c) for c in (outreach, general, thread)}
+    async with running_bot(fake, ReviewService(settings), settings) as bot:
+        await fake.dispatch("GUILD_CREATE", guild_with({outreach: "outreach", general: "general"}))
+        await until(lambda: bot.get_channel(thread) is not None)
+        for channel, message in posted.items():
+            await react(fake, message["id"], channel_id=channel)
+        await fake.wait_for("POST", rf"/channels/({outreach}|{thread})/messages", count=2)
+        await asyncio.sleep(QUIET)
+    assert fake.find("GET", rf"/channels/{general}/messages/.*") == []
+    assert fake.find("POST", rf"/channels/{general}/messages") == []
+
+
+def guild_with(channels: dict[int, str]) -> dict[str, object]:
+    """A GUILD_CREATE with these text channels and one thread in the first of them."""
+    parent = next(iter(channels))
+    return {
+        "id": str(GUILD_ID),
+        "name": "Outreach club",
+        "unavailable": False,
+        "owner_id": str(BOT_USER_ID),
+        "roles": [],
+        "emojis": [],
+        "stickers": [],
+        "features": [],
+        "member_count": 2,
+        "members": [],
+        "voice_states": [],
+        "presences": [],
+        "channels": [
+            {**channel_payload(channel_id), "name": name} for channel_id, name in channels.items()
+        ],
+        "threads": [
+            {
+                "id": str(parent + 2),
+                "guild_id": str(GUILD_ID),
+                "parent_id": str(parent),
+                "owner_id": str(BOT_USER_ID),
+                "name": "a draft for Priya",
+                "type": 11,
+                "last_message_id": None,
+                "rate_limit_per_user": 0,
+                "message_count": 1,
+                "member_count": 1,
+                "thread_metadata": {
+                    "archived": False,
+                    "auto_archive_duration": 1440,
+                    "archive_timestamp": "2024-01-01T00:00:00+00:00",
+                    "locked": False,
+                },
+            }
+        ],
+    }
+
+
+async def until(condition: Callable[[], bool], timeout: float = 5.0) -> None:
+    async with asyncio.timeout(timeout):
+        while not condition():
+            await asyncio.sleep(0.01)

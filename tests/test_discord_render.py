@@ -1,5 +1,5 @@
 """Discord rendering: every embed within Discord's limits whatever the review holds,
-and the reaction/intent/endpoint settings parsed the way the docs say."""
+and the intent and endpoint settings parsed the way the docs say."""
 
 from __future__ import annotations
 
@@ -20,7 +20,6 @@ from adapters.discord.embeds import (
     review_as_text,
     tip_embed,
 )
-from adapters.discord.reaction import parse_trigger
 from bot.models import Finding, PrincipleResult, Review
 from bot.ports import RenderedTip
 from bot.principles import load_principles
@@ -136,23 +135,6 @@ def test_tip_embed_within_limits() -> None:
     embed = tip_embed(tip).to_dict()
     assert_within_limits([embed])
     assert [f["name"] for f in embed["fields"]] == ["Before", "After"]
-
-
-def test_reaction_setting_parses_names_and_defaults() -> None:
-    assert parse_trigger(None) is None
-    assert parse_trigger("off") is None
-    on = parse_trigger("on")
-    mag = parse_trigger(":mag:")
-    unicode_mag = parse_trigger("🔍")
-    assert on and mag and unicode_mag
-    assert on.emoji == mag.emoji == unicode_mag.emoji == "🔍"
-    eyes, pencil = parse_trigger("eyes"), parse_trigger("✏️")
-    assert eyes is not None and eyes.emoji == "👀"
-    custom = parse_trigger("<:outreach:123456789012345678>")
-    assert custom is not None and custom.emoji_id == 123456789012345678
-    assert custom.matches(discord.PartialEmoji(name="renamed", id=123456789012345678))
-    assert not mag.matches(discord.PartialEmoji(name="👀"))
-    assert pencil is not None and pencil.matches(discord.PartialEmoji(name="✏"))  # no VS16
 
 
 def test_message_content_intent_only_with_the_reaction_trigger() -> None:

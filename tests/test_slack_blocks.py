@@ -19,6 +19,7 @@ from adapters.slack.blocks import (
     tip_blocks,
 )
 from adapters.slack.mrkdwn import escape, slack_to_plain, truncate_escaped
+from bot.policy import parse_reaction
 from bot.ports import RenderedTip
 from tests.fakes.slack_harness import quoting_review
 
@@ -116,7 +117,7 @@ def test_tip_help_and_modal_render() -> None:
     blocks = tip_blocks(tip)
     assert_within_limits(blocks)
     assert "<!here>" not in json.dumps(blocks) and "&lt;!here&gt;" in json.dumps(blocks)
-    help_sections, fallback = help_blocks("mag")
+    help_sections, fallback = help_blocks(parse_reaction("🔍"))
     assert ":mag:" in fallback and "/outreachtips" in fallback
     assert_within_limits(help_sections)
     modal = draft_modal("C1", "https://hooks/x")

@@ -158,3 +158,17 @@ async def test_two_replicas_on_the_real_store_post_once(backend: str, tmp_path: 
             first.close()
             second.close()
             await api.close()
+
+
+def test_an_emoji_slack_has_no_name_for_is_warned_about_at_start_up(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from adapters.slack.deps import SlackDeps
+    from bot.service import ReviewService
+    from bot.settings import Settings
+
+    for setting, warned in (("🦩", True), ("👀", False), (":partyparrot:", False)):
+        caplog.clear()
+        settings = Settings(outreach_reaction=setting)
+        SlackDeps.build(ReviewService(settings), settings, client=None)  # type: ignore[arg-type]
+        assert ("no Slack name" in caplog.text) == warned, setting

@@ -21,8 +21,8 @@ from discord.http import Route
 
 from adapters.discord.cog import ReviewCog
 from adapters.discord.errors import NO_MENTIONS, log_problem, report
-from adapters.discord.reaction import parse_trigger
 from adapters.discord.views import ReviewButton
+from bot.policy import ReactionPolicy
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 
@@ -56,11 +56,11 @@ class OutreachBot(commands.Bot):
     ) -> None:
         self.outreach_service = service
         self.settings = settings
-        self.trigger = parse_trigger(settings.outreach_reaction)
+        self.reaction_policy = ReactionPolicy.from_settings(settings)
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
-            intents=intents_for(reaction_trigger=self.trigger is not None),
+            intents=intents_for(reaction_trigger=self.reaction_policy.trigger is not None),
             tree_cls=OutreachTree,
             allowed_mentions=NO_MENTIONS,
             max_ratelimit_timeout=MAX_RATELIMIT_WAIT,
@@ -69,7 +69,7 @@ class OutreachBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ReviewButton)  # buttons of reviews sent before a restart
-        await self.add_cog(ReviewCog(self, self.outreach_service, self.trigger))
+        await self.add_cog(ReviewCog(self, self.outreach_service, self.reaction_policy))
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -164,6 +164,7 @@ async def run_discord(
             raise SettingsError("DISCORD_TOKEN was rejected by Discord: reset it.") from None
         except discord.PrivilegedIntentsRequired:
             raise SettingsError(
-                "Discord refused the Message Content intent: enable it for the bot in the "
-                "developer portal, or unset OUTREACH_REACTION."
+                "Discord refused the Message Content intent, which review by reaction needs "
+                "(OUTREACH_REACTION, 🔍 unless set to off): enable it for the bot in the "
+                "developer portal, or set OUTREACH_REACTION=off."
             ) from None

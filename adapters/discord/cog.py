@@ -15,16 +15,46 @@ from discord.ext import commands
 
 from adapters.discord.embeds import CONTENT_MAX, render_review, tip_embed
 from adapters.discord.errors import NO_MENTIONS, report
-from adapters.discord.reaction import ReactionReviewer, ReactionTrigger
+from adapters.discord.reaction import ReactionReviewer, as_message
 from adapters.discord.views import review_view
 from adapters.discord.wording import message
+from bot.policy import (
+    Answer,
+    AskForDraft,
+    Ignore,
+    ReactionPolicy,
+    ReactionTrigger,
+    ShowHelp,
+    for_command,
+    for_message,
+)
 from bot.ports import ChannelContext, Rejected
-from bot.present import truncate
+from bot.present import help_text, truncate
 from bot.service import ReviewService
 
 DRAFT_INPUT_MAX = 4000  # Discord's limit for a text input
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 Deliver = Callable[[discord.Interaction, str], Awaitable[None]]
+HELP_COMMANDS = {
+    "/reviewoutreach draft:<text>": "review a draft; only you see the review",
+    "/reviewoutreach": "open a form to paste a long draft",
+    "/reviewoutreach draft:help": "this help",
+    "Apps → Review outreach (message menu)": "review any message, only you see it",
+    "/outreachtips subscribe [weekday] [time] [timezone]": "a weekly tip in this channel",
+    "/outreachtips unsubscribe | status | now | preview": "manage this channel's tips",
+}
+
+
+def help_message(reaction: ReactionTrigger | None) -> str:
+    commands = dict(HELP_COMMANDS)
+    if reaction is not None:
+        emoji = reaction.char or (
+            f"<:{reaction.name}:{reaction.custom_id}>"
+            if reaction.custom_id
+            else f":{reaction.name}:"
+        )
+        commands[f"React with {emoji}"] = "review a message; the review is a reply to it"
+    return help_text(commands)
 
 
 class DraftModal(discord.ui.Modal, title="Review an outreach draft"):
@@ -59,11 +89,12 @@ class ReviewCog(commands.Cog):
     )
 
     def __init__(
-        self, bot: commands.Bot, service: ReviewService, trigger: ReactionTrigger | None
+        self, bot: commands.Bot, service: ReviewService, reactions: ReactionPolicy
     ) -> None:
         self.bot = bot
         self.service = service
-        self.reactions = ReactionReviewer(bot, service, trigger) if trigger else None
+        self.trigger = reactions.trigger
+        self.reactions = ReactionReviewer(bot, service, reactions) if reactions.trigger else None
         self.menu = app_commands.ContextMenu(name="Review outreach", callback=self.review_message)
 
     async def cog_load(self) -> None:
@@ -83,20 +114,26 @@ class ReviewCog(commands.Cog):
     async def review_outreach(
         self, interaction: discord.Interaction, draft: str | None = None
     ) -> None:
-        if draft is None or not draft.strip():
+        asked = for_command(draft or "")
+        if isinstance(asked, AskForDraft):
             await interaction.response.send_modal(DraftModal(self.deliver_review))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
-        await self.deliver_review(interaction, draft)
+        if isinstance(asked, ShowHelp):
+            await self._answer(interaction, help_message(self.trigger))
+            return
+        await self.deliver_review(interaction, asked.text)
 
     async def review_message(
         self, interaction: discord.Interaction, target: discord.Message
     ) -> None:
         await interaction.response.defer(ephemeral=True, thinking=True)
-        if not target.content.strip():
-            await self._answer(interaction, message("empty_message"))
+        asked = for_message(as_message(target), via="menu")
+        if isinstance(asked, Answer):
+            await self._answer(interaction, asked.text)
             return
-        await self.deliver_review(interaction, target.content)
+        if not isinstance(asked, Ignore):
+            await self.deliver_review(interaction, asked.text)
 
     async def deliver_review(self, interaction: discord.Interaction, text: str) -> None:
         """After a defer: review `text` and answer with the embed and buttons (ephemeral)."""

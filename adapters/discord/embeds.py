@@ -15,10 +15,9 @@ import discord
 
 from bot.models import Finding, PrincipleResult, Review
 from bot.ports import RenderedTip
-from bot.present import STATUS_ICON, VERDICT_LABEL, grader_line, headline, truncate
+from bot.present import KIND_LABEL, STATUS_ICON, VERDICT_LABEL, grader_line, headline, truncate
 
 TITLE_MAX = 256
-DESCRIPTION_MAX = 4096
 FIELDS_MAX = 25
 FIELD_NAME_MAX = 256
 FIELD_VALUE_MAX = 1024
@@ -32,7 +31,6 @@ REWRITE_INLINE_MAX = 3800
 
 VERDICT_COLOUR = {"send": 0x2ECC71, "revise": 0xF1C40F, "rewrite": 0xE74C3C}
 TIP_COLOUR = 0x5865F2
-KIND_LABEL = {"cold": "Cold outreach", "reconnect": "Reconnecting after a gap"}
 NO_FINDINGS = {
     "pass": "Looks good.",
     "n/a": "Not applicable to this draft.",

@@ -1,5 +1,6 @@
 """Review-by-reaction: the configured emoji on a message → the review as a reply, once per
-message (the service's event claim dedupes repeated reactions, shards and replicas)."""
+message (the service's event claim dedupes repeated reactions, shards and replicas). Which
+reactions and messages count is `bot.policy`'s to say; this module parses and replies."""
 
 from __future__ import annotations
 
@@ -10,61 +11,51 @@ import discord
 from adapters.discord.embeds import render_review, review_as_text
 from adapters.discord.errors import MISSING_PERMISSIONS, NO_MENTIONS, log_problem
 from adapters.discord.views import review_view
-from adapters.discord.wording import emoji_names, message
+from adapters.discord.wording import message
 from bot.models import Review
+from bot.policy import Answer, Emoji, Ignore, Message, Place, ReactionPolicy, for_message
 from bot.ports import Rejected
 from bot.service import ReviewService
 
 log = logging.getLogger("outreach.discord")
-DEFAULT_EMOJI = "🔍"
-OFF = frozenset({"", "off", "0", "false", "no", "none"})
-ON = frozenset({"on", "1", "true", "yes", "default"})
-VARIATION_SELECTOR = "\ufe0f"
 
 
-class ReactionTrigger:
-    """Which emoji asks for a review: a Unicode emoji, or a custom one by id or name."""
-
-    def __init__(self, emoji: str, emoji_id: int | None = None) -> None:
-        self.emoji = emoji
-        self.emoji_id = emoji_id
-
-    def matches(self, emoji: discord.PartialEmoji) -> bool:
-        if self.emoji_id is not None:
-            return emoji.id == self.emoji_id
-        if emoji.id is not None:
-            return emoji.name == self.emoji
-        return _bare(emoji.name or "") == _bare(self.emoji)
+def as_emoji(emoji: discord.PartialEmoji) -> Emoji:
+    if emoji.id is not None:
+        return Emoji(name=emoji.name or "", custom_id=emoji.id)
+    return Emoji(char=emoji.name or "")
 
 
-def parse_trigger(value: str | None) -> ReactionTrigger | None:
-    """`OUTREACH_REACTION`: unset/"off" → no trigger; "on" → 🔍; "mag" or ":mag:" → 🔍;
-    a Unicode emoji; or a custom emoji as `<:name:id>`, `name:id` or its name."""
-    if value is None or value.strip().lower() in OFF:
-        return None
-    text = value.strip()
-    if text.lower() in ON:
-        return ReactionTrigger(DEFAULT_EMOJI)
-    named = emoji_names().get(text.strip(":").lower())
-    if named is not None:
-        return ReactionTrigger(named)
-    partial = discord.PartialEmoji.from_str(text)
-    if partial.id is not None:
-        return ReactionTrigger(partial.name or "", partial.id)
-    return ReactionTrigger(text.strip(":") if text.startswith(":") else text)
+def as_message(target: discord.Message) -> Message:
+    return Message(
+        target.content,
+        by_bot=target.author.bot or target.author.system,
+        has_files=bool(target.attachments or target.embeds or target.stickers),
+    )
 
 
 class ReactionReviewer:
-    def __init__(self, client: discord.Client, service: ReviewService, trigger: ReactionTrigger):
+    def __init__(self, client: discord.Client, service: ReviewService, policy: ReactionPolicy):
         self.client = client
         self.service = service
-        self.trigger = trigger
+        self.policy = policy
+
+    def place(self, channel_id: int) -> Place:
+        """The channel by id, and by name (and a thread's channel) when the cache knows it."""
+        channel = self.client.get_channel(channel_id)
+        names = [getattr(channel, "name", None)]
+        if isinstance(channel, discord.Thread):
+            names += [str(channel.parent_id), getattr(channel.parent, "name", None)]
+        return Place(str(channel_id), tuple(name for name in names if name))
 
     async def handle(self, payload: discord.RawReactionActionEvent) -> None:
-        if not self.trigger.matches(payload.emoji):
-            return
         me = self.client.user
-        if (me is not None and payload.user_id == me.id) or (payload.member and payload.member.bot):
+        by_bot = (me is not None and payload.user_id == me.id) or bool(
+            payload.member and payload.member.bot
+        )
+        if self.policy.ignore(
+            as_emoji(payload.emoji), self.place(payload.channel_id), by_bot=by_bot
+        ):
             return
         channel = self.client.get_partial_messageable(payload.channel_id, guild_id=payload.guild_id)
         claim_key = f"reaction:{payload.message_id}"
@@ -78,15 +69,16 @@ class ReactionReviewer:
         except (discord.HTTPException, discord.RateLimited) as exc:  # deleted, 5xx, long 429
             log_problem(exc, "reaction:fetch")
             return
-        if target.author.bot or target.author.system:
+        asked = for_message(as_message(target), via="reaction")
+        if isinstance(asked, Ignore):
             return
         if not await self.service.claim_event("discord", claim_key):
             return
-        if not target.content.strip():
-            await self._say(channel, payload, message("empty_message"))
+        if isinstance(asked, Answer):
+            await self._say(channel, payload, asked.text)
             return
         result = await self.service.review(
-            target.content,
+            asked.text,
             platform="discord",
             workspace=str(payload.guild_id or ""),
             user=str(payload.user_id),
@@ -152,7 +144,3 @@ def _reference(payload: discord.RawReactionActionEvent) -> discord.MessageRefere
         guild_id=payload.guild_id,
         fail_if_not_exists=False,
     )
-
-
-def _bare(emoji: str) -> str:
-    return emoji.replace(VARIATION_SELECTOR, "")

@@ -13,7 +13,7 @@ from adapters.discord.embeds import render_review, render_rewrite
 from adapters.discord.errors import NO_MENTIONS, report, say
 from adapters.discord.wording import message
 from bot.models import Review
-from bot.present import for_sharing
+from bot.policy import for_sharing
 from bot.service import ReviewService
 
 CUSTOM_ID = "outreach:{action}:{review_id}"

@@ -1,4 +1,4 @@
-"""The Discord adapter's own wording and emoji names, read once from `discord.yaml`."""
+"""The Discord adapter's own wording, read once from `discord.yaml`."""
 
 from __future__ import annotations
 
@@ -25,7 +25,3 @@ def message(key: str, **values: str) -> str:
 def error_message(kind: str) -> str:
     errors: dict[str, str] = _data()["messages"]["errors"]
     return errors.get(kind, errors["internal"])
-
-
-def emoji_names() -> dict[str, str]:
-    return dict(_data()["emoji_names"])

@@ -20,8 +20,8 @@ from adapters.slack.blocks import (
 from adapters.slack.deps import SlackDeps
 from adapters.slack.mrkdwn import escape, slack_to_plain
 from adapters.slack.replies import tell_error, tell_privately, via_response_url
+from bot.policy import for_sharing
 from bot.ports import ChannelContext
-from bot.present import for_sharing
 
 Payload = dict[str, Any]
 VOTES = {ACTION_VOTE_UP: "up", ACTION_VOTE_DOWN: "down"}

@@ -12,8 +12,17 @@ from typing import Any, Literal
 
 from adapters.slack.mrkdwn import escape, one_line, truncate_escaped
 from bot.models import Finding, PrincipleResult, Review
+from bot.policy import ReactionTrigger
 from bot.ports import RenderedTip
-from bot.present import STATUS_ICON, STATUS_MARK, grader_line, headline, help_text, truncate
+from bot.present import (
+    KIND_LABEL,
+    STATUS_ICON,
+    STATUS_MARK,
+    grader_line,
+    headline,
+    help_text,
+    truncate,
+)
 
 Block = dict[str, Any]
 Mode = Literal["private", "thread", "shared"]
@@ -35,8 +44,6 @@ ACTION_SHARE = "review_share"
 ACTION_REWRITE = "review_rewrite"
 ACTION_VOTE_UP = "review_vote_up"
 ACTION_VOTE_DOWN = "review_vote_down"
-
-KIND_LABEL = {"cold": "Cold outreach", "reconnect": "Reconnecting"}
 
 
 def section(text: str) -> Block:
@@ -114,7 +121,7 @@ def review_blocks(
         questions = [f"• {escape(truncate(one_line(q), 500))}" for q in review.questions]
         bottom.append(section("*Questions you could ask instead*\n" + "\n".join(questions)))
     notes = " · ".join(escape(truncate(one_line(n), 300)) for n in review.notes)
-    line = f"{KIND_LABEL.get(review.kind, review.kind)} · {escape(grader_line(review))}"
+    line = f"{KIND_LABEL[review.kind]} · {escape(grader_line(review))}"
     bottom.append(context(f"{line}\n{notes}" if notes else line))
     if mode != "shared":
         bottom.append(review_actions(review, mode))
@@ -168,10 +175,10 @@ HELP_COMMANDS = {
 }
 
 
-def help_blocks(reaction: str | None) -> tuple[list[Block], str]:
+def help_blocks(reaction: ReactionTrigger | None) -> tuple[list[Block], str]:
     commands = dict(HELP_COMMANDS)
-    if reaction:
-        commands[f"React with :{reaction}:"] = "review a message in its thread"
+    if reaction is not None and reaction.name:
+        commands[f"React with :{reaction.name}:"] = "review a message in its thread"
     text = help_text(commands)
     return [section(escape(text))], truncate_escaped(escape(text), MAX_FALLBACK)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -10,18 +11,11 @@ from dataclasses import dataclass, field
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.policy import ReactionPolicy
 from bot.service import ReviewService
 from bot.settings import Settings
 
-DEFAULT_REACTION = "mag"
-
-
-def reaction_name(settings: Settings) -> str | None:
-    """The emoji that asks for a review: None when `OUTREACH_REACTION=off`."""
-    configured = (settings.outreach_reaction or DEFAULT_REACTION).strip().strip(":")
-    if configured.lower() in {"off", "none", "false", "0", ""}:
-        return None
-    return configured
+log = logging.getLogger("outreach.slack")
 
 
 class InFlight:
@@ -58,14 +52,14 @@ class SlackDeps:
     service: ReviewService
     settings: Settings
     client: AsyncWebClient
-    reaction: str | None
-    channels: frozenset[str]
+    reactions: ReactionPolicy
     inflight: InFlight = field(default_factory=InFlight)
     http: aiohttp.ClientSession | None = None  # opened by the server, for response_url posts
 
     @classmethod
     def build(cls, service: ReviewService, settings: Settings, client: AsyncWebClient) -> SlackDeps:
-        return cls(service, settings, client, reaction_name(settings), settings.review_channels)
-
-    def channel_allowed(self, channel: str) -> bool:
-        return not self.channels or channel in self.channels
+        reactions = ReactionPolicy.from_settings(settings)
+        trigger = reactions.trigger
+        if trigger is not None and not trigger.name:  # Slack's events name the emoji
+            log.warning("OUTREACH_REACTION has no Slack name I know: set the emoji's Slack name")
+        return cls(service, settings, client, reactions)

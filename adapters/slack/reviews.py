@@ -22,15 +22,24 @@ from adapters.slack.blocks import (
 from adapters.slack.deps import SlackDeps
 from adapters.slack.mrkdwn import escape, slack_to_plain
 from adapters.slack.replies import tell_error, tell_in_channel, tell_privately
+from bot.policy import (
+    Answer,
+    AskForDraft,
+    Emoji,
+    Ignore,
+    Message,
+    Place,
+    ReviewIt,
+    ShowHelp,
+    for_command,
+    for_message,
+)
 from bot.ports import Rejected
 
 log = logging.getLogger("outreach.slack")
 
 Payload = dict[str, Any]
 REVIEWING = "Reviewing your draft… (only you will see the review)"
-NOT_A_PERSON = "That message was posted by an app; I review drafts that people write."
-FILES_ONLY = "That message only has files, and I review text. Paste the draft as a message."
-EMPTY = "That message has no text to review."
 
 
 async def review_to_user(
@@ -57,30 +66,26 @@ async def review_to_user(
     )
 
 
-def is_help(text: str) -> bool:
-    return text.strip().lower() in {"help", "-h", "--help", "?"}
-
-
 def command_ack(deps: SlackDeps, command: Payload) -> Payload:
     """What `/reviewoutreach` answers inside Slack's 3 seconds."""
-    text = command.get("text") or ""
-    if is_help(text):
-        blocks, fallback = help_blocks(deps.reaction)
+    asked = for_command(command.get("text") or "")
+    if isinstance(asked, ShowHelp):
+        blocks, fallback = help_blocks(deps.reactions.trigger)
         return {"text": fallback, "blocks": blocks}
-    if not text.strip():
+    if isinstance(asked, AskForDraft):
         return {}
     return {"text": REVIEWING}
 
 
 async def run_command(deps: SlackDeps, command: Payload) -> None:
-    text = command.get("text") or ""
+    asked = for_command(command.get("text") or "")
     user, response_url = command.get("user_id", ""), command.get("response_url")
-    if is_help(text):
-        return
-    if text.strip():
+    if isinstance(asked, ShowHelp):
+        return  # the ack showed it
+    if isinstance(asked, ReviewIt):
         await review_to_user(
             deps,
-            slack_to_plain(text),
+            slack_to_plain(asked.text),
             team=command.get("team_id", ""),
             user=user,
             response_url=response_url,
@@ -125,26 +130,27 @@ async def run_modal(deps: SlackDeps, body: Payload) -> None:
     )
 
 
-def unreviewable(message: Payload) -> str | None:
-    """Why a message cannot be reviewed, or None when it can."""
-    if message.get("bot_id") or message.get("subtype") == "bot_message":
-        return NOT_A_PERSON
-    if not slack_to_plain(message.get("text") or "").strip():
-        return FILES_ONLY if message.get("files") else EMPTY
-    return None
+def as_message(message: Payload) -> Message:
+    return Message(
+        slack_to_plain(message.get("text") or ""),
+        by_bot=bool(message.get("bot_id")) or message.get("subtype") == "bot_message",
+        has_files=bool(message.get("files")),
+    )
 
 
 async def run_shortcut(deps: SlackDeps, body: Payload) -> None:
     """The "Review outreach draft" message shortcut: the message is in the payload."""
-    message = body.get("message") or {}
+    asked = for_message(as_message(body.get("message") or {}), via="menu")
     user, response_url = body["user"]["id"], body.get("response_url")
-    problem = unreviewable(message)
-    if problem:
-        await tell_privately(deps.client, user=user, text=problem, response_url=response_url)
+    if isinstance(asked, Answer):
+        await tell_privately(
+            deps.client, user=user, text=escape(asked.text), response_url=response_url
+        )
+    if not isinstance(asked, ReviewIt):
         return
     await review_to_user(
         deps,
-        slack_to_plain(message["text"]),
+        asked.text,
         team=(body.get("team") or {}).get("id", ""),
         user=user,
         response_url=response_url,
@@ -171,29 +177,29 @@ async def fetch_message(deps: SlackDeps, channel: str, ts: str) -> Payload | Non
 async def run_reaction(deps: SlackDeps, event: Payload, team: str) -> None:
     """A review as a threaded reply, once per message whatever the duplicates."""
     item = event.get("item") or {}
-    if deps.reaction is None or event.get("reaction") != deps.reaction:
-        return
     channel, ts, user = item.get("channel", ""), item.get("ts", ""), event.get("user", "")
-    if item.get("type") != "message" or not deps.channel_allowed(channel):
+    emoji = Emoji(name=str(event.get("reaction") or ""))
+    if item.get("type") != "message" or deps.reactions.ignore(emoji, Place(channel)):
         return
     try:
         message = await fetch_message(deps, channel, ts)
     except SlackApiError as exc:
         await tell_error(deps.client, exc, action="fetch_message", user=user)
         return
-    if message is None or message.get("bot_id") or message.get("subtype") == "bot_message":
-        log.info("reaction ignored", extra={"reason": "gone_or_bot", "channel": channel})
+    if message is None:
+        log.info("reaction ignored", extra={"reason": "gone", "channel": channel})
+        return
+    asked = for_message(as_message(message), via="reaction")
+    if isinstance(asked, Ignore):
+        log.info("reaction ignored", extra={"reason": asked.reason, "channel": channel})
         return
     if not await deps.service.claim_event("slack", f"reaction:{channel}:{ts}"):
         log.info("reaction deduplicated", extra={"channel": channel})
         return
-    problem = unreviewable(message)
-    if problem:
-        await tell_in_channel(deps.client, channel, user, problem)
+    if isinstance(asked, Answer):
+        await tell_in_channel(deps.client, channel, user, escape(asked.text))
         return
-    result = await deps.service.review(
-        slack_to_plain(message["text"]), platform="slack", workspace=team, user=user
-    )
+    result = await deps.service.review(asked.text, platform="slack", workspace=team, user=user)
     if isinstance(result, Rejected):
         await tell_in_channel(deps.client, channel, user, escape(result.message))
         return

@@ -142,12 +142,6 @@ def mask(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class Sentence:
     start: int
     end: int
