@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 
@@ -175,6 +176,8 @@ def _findings(
         if any(start < e and s < end for s, e in taken):
             continue  # one finding per stretch of text: the first rule that names it
         taken.append((start, end))
+        if len(text[start:end].split()) < MIN_QUOTE_WORDS:
+            start, end = _trim(text, *_clause(view, start, end))
         out.append(
             Finding(
                 principle_id, rule.id, severity, rule.message, rule.suggestion,
@@ -215,6 +218,31 @@ def _fold(findings: list[Finding]) -> tuple[Finding, ...]:
         else f
         for f in kept
     )
+
+
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]\n]| - ")
+MAX_CLAUSE = 120
+# A quote shorter than this ("used by") is widened to its clause.
+MIN_QUOTE_WORDS = 4
+
+
+def _clause(view: DraftFeatures, start: int, end: int) -> tuple[int, int]:
+    """The span widened to its clause (between commas, dashes or brackets within its
+    sentence), so a quote reads as the words that carry the problem, not a fragment."""
+    sentence = next((s for s in view.sentences if s.start <= start < s.end), None)
+    if sentence is None or end > sentence.end:
+        return start, end
+    masked = view.draft.masked
+    left, right = sentence.start, sentence.end
+    for found in _CLAUSE_BREAK.finditer(masked, sentence.start, sentence.end):
+        if found.end() <= start:
+            left = found.end()
+        elif found.start() >= end:
+            right = found.start()
+            break
+    if right - left > MAX_CLAUSE:
+        return start, end
+    return left, right
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:

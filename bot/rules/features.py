@@ -39,9 +39,11 @@ THEIR_ACTS = (
 )  # fmt: skip
 _ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
 # Openers skipped before judging whom the opening is about.
+# (Template filler such as "I came across your profile" is not substantive either.)
 SKIPPABLE = frozenset(
-    {"pleasantry", "question_pleasantry", "gap", "apology", "excuse", "recent", "compliment"}
-)
+    {"pleasantry", "question_pleasantry", "gap", "apology", "excuse", "recent", "compliment",
+     "filler"}
+)  # fmt: skip
 # A name: a capitalised word, an acronym, or a word with a capital inside (iOS, eBay).
 _CAPITALISED = re.compile(
     r"(?<![\w'’])(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
