@@ -11,51 +11,20 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.draft_input import InputError, read_draft
+
 if TYPE_CHECKING:
+    from bot.ports import TipPoster
     from bot.service import ReviewService
     from bot.settings import Settings
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
-
-
-class InputError(Exception):
-    """Input the user must fix; the message says what is wrong."""
-
-
-def decode_draft(data: bytes, name: str) -> str:
-    """The draft's text, strictly UTF-8 (a BOM is dropped); InputError naming `name` if not."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); "
-            "save it as UTF-8 and try again"
-        ) from None
-
-
-def read_draft(source: str) -> str:
-    """Read a draft from a file path or `-` (stdin), strictly as UTF-8."""
-    try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {source}") from None
-    except IsADirectoryError:
-        raise InputError(f"{source} is a directory, not a draft file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {source}: {exc.strerror}") from None
-    text = decode_draft(data, "standard input" if source == "-" else source)
-    if not text.strip():
-        raise InputError("the draft is empty: give a file with the message text, or pipe it in")
-    from bot.rules import NOTHING_TO_REVIEW, reviewable
-
-    if not reviewable(text):
-        raise InputError(NOTHING_TO_REVIEW[0].lower() + NOTHING_TO_REVIEW[1:])
-    return text
 
 
 def _settings() -> Settings:
@@ -64,10 +33,10 @@ def _settings() -> Settings:
     return load_settings()
 
 
-def _service(args: argparse.Namespace, settings: Settings) -> ReviewService:
-    from bot.app import build_service
+def _service(settings: Settings) -> ReviewService:
+    from bot.compose.wiring import build_service
 
-    return build_service(settings, use_llm=not getattr(args, "no_llm", False))
+    return build_service(settings)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -79,7 +48,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         from bot.ports import Rejected
 
-        service = _service(args, _settings())
+        service = _service(_settings())
         outcome = asyncio.run(_review_once(service, text))
         if isinstance(outcome, Rejected):
             raise InputError(outcome.message)
@@ -106,8 +75,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no such file: {args.file}")
-    settings = None if args.no_llm else _settings()
-    return asyncio.run(run_batch(path, sys.stdout, settings))
+    service = None if args.no_llm else _service(_settings())
+    return asyncio.run(run_batch(path, sys.stdout, service))
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -196,7 +165,7 @@ def cmd_principles(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.serve import serve
+    from bot.compose.serve import serve
 
     return serve(_settings(), slack=args.slack, discord=args.discord, console=args.console)
 
@@ -273,8 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:
         pass
     else:
-        register(sub)
+        register(sub, posters_for=_cron_posters)
     return parser
+
+
+def _cron_posters(settings: Settings) -> AbstractAsyncContextManager[Mapping[str, TipPoster]]:
+    from bot.compose.cron import cron_posters
+
+    return cron_posters(settings)
 
 
 def _tolerant_stdout() -> None:

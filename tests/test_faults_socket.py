@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from adapters.slack import SlackServer
-from bot.lifecycle import AdapterFailed
+from bot.ports import AdapterFailed
 from bot.service import ReviewService
 from bot.settings import Settings
 from tests.fakes.processes import spawned_processes  # noqa: F401  (the `spawn` fixture)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.app import build_grader
+from bot.llm import build_grader
 from bot.logs import REDACTED, configure_logging, make_handler, parse_level
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
@@ -48,7 +48,7 @@ async def test_a_full_review_flow_logs_no_draft_and_no_secret(captured: io.Strin
     grader_settings = Settings(
         openai_api_key=API_KEY, openai_base_url=model.base_url, outreach_llm_timeout=5
     )
-    grader = build_grader(grader_settings, metrics=metrics)
+    grader = build_grader(grader_settings, on_call=metrics.model_call)
     try:
         async with SlackHarness(grader=grader, slack_bot_token=BOT_TOKEN) as slack:
             assert (await slack.command(DRAFT)).status == 200

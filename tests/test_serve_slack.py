@@ -12,9 +12,10 @@ from typing import Any
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import ReconnectingStore
-from bot.serve import Platforms, Runtime
+from bot.compose.platforms import Platforms
+from bot.compose.runtime import Runtime
 from bot.settings import Settings
+from bot.store.reconnecting import ReconnectingStore
 from tests.fakes.slack_api import FakeSlackApi, command_body, sign
 
 SECRET = "serve-signing-secret"

@@ -150,9 +150,9 @@ async def test_reviews_go_on_when_the_store_is_down(caplog: pytest.LogCaptureFix
     draft = "Hi Ana, how did the launch of the Lisbon office go?"
     review = await service.review(draft, platform="slack")
     assert isinstance(review, Review)
-    assert await service.claim_event("slack", "Ev1") is True  # falls back to memory
-    assert await service.claim_event("slack", "Ev1") is False
-    assert await service.record_feedback(review.review_id, "up", "slack") is False
+    assert await service.admission.claim_event("slack", "Ev1") is True  # falls back to memory
+    assert await service.admission.claim_event("slack", "Ev1") is False
+    assert await service.recall.record_feedback(review.review_id, "up", "slack") is False
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings, "the store failure should be logged"
     assert all(r.exc_info is None for r in warnings)  # one line, no traceback

@@ -11,6 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import time
 import zlib
@@ -19,12 +20,17 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_sdk.oauth.installation_store import Bot
 
-from bot import workers
+from adapters.slack import LazyCall
+from adapters.slack.oauth import SlackInstallations
+from bot.compose import worker_pool as workers
+from bot.compose.metrics_relay import RelayMetrics, apply_relayed
+from bot.compose.worker_pool import Job
+from bot.compose.worker_process import run_worker
 from bot.metrics import Metrics
-from bot.relay import RelayMetrics, apply_relayed
 from bot.settings import Settings
-from tests.fakes.slack_api import command_body, interaction_body, sign
+from tests.fakes.slack_api import command_body, event_body, interaction_body, sign
 from tests.fakes.slack_harness import click, review_id_of
 from tests.test_serve_slack import (
     DRAFT,
@@ -176,20 +182,34 @@ def test_relayed_metrics_count_in_the_serving_registry() -> None:
     assert found[("outreach_store_up", ())] == 0
 
 
-async def test_a_worker_answers_with_the_workspace_token_it_was_handed(tmp_path: Path) -> None:
-    """Slack OAuth: bolt finds each workspace's token in the serving process; the worker
-    must reply with that token, not the default one."""
-    from adapters.slack.workers import run_worker
-    from bot.workers import Job
-
+async def test_a_worker_answers_with_its_workspace_token_found_by_itself(tmp_path: Path) -> None:
+    """Slack OAuth: the job a worker is handed carries no token; the worker finds the
+    workspace's token in the installations, as the serving process does, and replies with it."""
     async with fake_slack() as api:
-        settings = slack_settings(api, tmp_path)
+        settings = slack_settings(
+            api, tmp_path, slack_bot_token=None, slack_client_id="1.2", slack_client_secret="s"
+        )
+        installations = SlackInstallations.open(settings)
+        installations.installations.sync.save_bot(
+            Bot(
+                app_id="A0APP",
+                enterprise_id=None,
+                team_id="T0OTHER",
+                bot_token="xoxb-other-team",
+                bot_id="B0OTHER",
+                bot_user_id="U0BOTOTHER",
+                installed_at=time.time(),
+            )
+        )
+        installations.close()
+        api.teams_by_token["xoxb-other-team"] = "T0OTHER"
         message = api.add_message("C0GENERAL", {"user": "U0BOB", "text": DRAFT})
-        event = reaction(message["ts"])
+        body = event_body(reaction(message["ts"]), event_id="Ev1", team="T0OTHER")
+        call = LazyCall("review_reaction", body, {"content-type": ["application/json"]}, "http")
+        assert b"xoxb" not in pickle.dumps(call)
         jobs_in, jobs_out = multiprocessing.Pipe(duplex=False)
         events_in, events_out = multiprocessing.Pipe(duplex=False)
-        body = {"team_id": "T0OTHER", "event": event, "event_id": "Ev1"}
-        jobs_out.send([Job("review_reaction", body, key="U0ALICE", token="xoxb-other-team")])
+        jobs_out.send([Job("U0ALICE", call)])
         jobs_out.send(None)  # then stop: the job still completes first
         await asyncio.wait_for(run_worker(settings, 0, jobs_in, events_out), timeout=30)
         [reply] = api.calls_to("chat.postMessage")

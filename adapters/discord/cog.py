@@ -18,7 +18,7 @@ from adapters.discord.errors import NO_MENTIONS, report
 from adapters.discord.reaction import ReactionReviewer, ReactionTrigger
 from adapters.discord.views import review_view
 from adapters.discord.wording import message
-from bot.ports import ChannelContext, Rejected
+from bot.ports import ChannelContext, Rejected, TipsHandler
 from bot.present import truncate
 from bot.service import ReviewService
 
@@ -59,10 +59,15 @@ class ReviewCog(commands.Cog):
     )
 
     def __init__(
-        self, bot: commands.Bot, service: ReviewService, trigger: ReactionTrigger | None
+        self,
+        bot: commands.Bot,
+        service: ReviewService,
+        tips: TipsHandler,
+        trigger: ReactionTrigger | None,
     ) -> None:
         self.bot = bot
         self.service = service
+        self.tips_commands = tips
         self.reactions = ReactionReviewer(bot, service, trigger) if trigger else None
         self.menu = app_commands.ContextMenu(name="Review outreach", callback=self.review_message)
 
@@ -165,7 +170,7 @@ class ReviewCog(commands.Cog):
             channel=str(interaction.channel_id or ""),
             user=str(interaction.user.id),
         )
-        reply = await self.service.tips_command(ctx, args)
+        reply = await self.tips_commands.handle(ctx, args)
         text = truncate(reply.text, CONTENT_MAX)
         embeds = [tip_embed(reply.tip)] if reply.tip else []
         # The deferral was private, so its follow-up is too: a public answer goes second.

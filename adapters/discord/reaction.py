@@ -72,7 +72,7 @@ class ReactionReviewer:
             target = await channel.fetch_message(payload.message_id)
         except discord.Forbidden as exc:
             log_problem(exc, "reaction:fetch")
-            if await self.service.claim_event("discord", claim_key):
+            if await self.service.admission.claim_event("discord", claim_key):
                 await self._say(channel, payload, message("cannot_read"), reply=False)
             return
         except (discord.HTTPException, discord.RateLimited) as exc:  # deleted, 5xx, long 429
@@ -80,7 +80,7 @@ class ReactionReviewer:
             return
         if target.author.bot or target.author.system:
             return
-        if not await self.service.claim_event("discord", claim_key):
+        if not await self.service.admission.claim_event("discord", claim_key):
             return
         if not target.content.strip():
             await self._say(channel, payload, message("empty_message"))

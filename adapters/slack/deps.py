@@ -5,11 +5,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.ports import NoTips, TipsHandler
 from bot.service import ReviewService
 from bot.settings import Settings
 
@@ -60,12 +61,30 @@ class SlackDeps:
     client: AsyncWebClient
     reaction: str | None
     channels: frozenset[str]
+    tips: TipsHandler = field(default_factory=NoTips)
     inflight: InFlight = field(default_factory=InFlight)
     http: aiohttp.ClientSession | None = None  # opened by the server, for response_url posts
 
     @classmethod
-    def build(cls, service: ReviewService, settings: Settings, client: AsyncWebClient) -> SlackDeps:
-        return cls(service, settings, client, reaction_name(settings), settings.review_channels)
+    def build(
+        cls,
+        service: ReviewService,
+        settings: Settings,
+        client: AsyncWebClient,
+        tips: TipsHandler | None = None,
+    ) -> SlackDeps:
+        return cls(
+            service,
+            settings,
+            client,
+            reaction_name(settings),
+            settings.review_channels,
+            tips or NoTips(),
+        )
+
+    def for_client(self, client: AsyncWebClient) -> SlackDeps:
+        """With bolt's per-request client when it holds another workspace's token (OAuth)."""
+        return self if client.token == self.client.token else replace(self, client=client)
 
     def channel_allowed(self, channel: str) -> bool:
         return not self.channels or channel in self.channels

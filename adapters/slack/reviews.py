@@ -184,7 +184,7 @@ async def run_reaction(deps: SlackDeps, event: Payload, team: str) -> None:
     if message is None or message.get("bot_id") or message.get("subtype") == "bot_message":
         log.info("reaction ignored", extra={"reason": "gone_or_bot", "channel": channel})
         return
-    if not await deps.service.claim_event("slack", f"reaction:{channel}:{ts}"):
+    if not await deps.service.admission.claim_event("slack", f"reaction:{channel}:{ts}"):
         log.info("reaction deduplicated", extra={"channel": channel})
         return
     problem = unreviewable(message)
