@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
@@ -19,13 +18,6 @@ from tests.test_llm_grader import DRAFT as LLM_DRAFT
 from tests.test_llm_grader import answer
 
 TIMEOUT_S = 1.5  # OUTREACH_LLM_TIMEOUT for these tests: the whole model budget
-
-
-@pytest.fixture
-async def openai() -> AsyncIterator[FakeOpenAI]:
-    server = await FakeOpenAI().start()
-    yield server
-    await server.aclose()
 
 
 def model_settings(base_url: str) -> Settings:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 
 from bot.llm import build_grader
-from bot.logs import REDACTED, configure_logging, make_handler, parse_level
+from bot.logs import REDACTED, make_handler, parse_level
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body
@@ -25,19 +24,6 @@ DISCORD_TOKEN = "MTIzNDU2Nzg5MDEyMzQ1Njc4OQ.GaBcDe.abcdefghijklmnopqrstuvwxyz012
 class Tty(io.StringIO):
     def isatty(self) -> bool:
         return True
-
-
-@pytest.fixture(name="captured")
-def captured_logs() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    root = logging.getLogger()
-    level = root.level
-    handler = configure_logging("DEBUG", stream, json_lines=True)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
 
 
 async def test_a_full_review_flow_logs_no_draft_and_no_secret(captured: io.StringIO) -> None:

@@ -18,7 +18,6 @@ from bot.compose.runtime import Runtime
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     followups,
 )
 from tests.fakes.discord_payloads import slash_command

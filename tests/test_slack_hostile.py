@@ -19,7 +19,6 @@ from adapters.slack.deps import SlackDeps
 from bot.service import ReviewService
 from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, interaction_body, sign
 from tests.fakes.slack_harness import SECRET, SlackHarness, click, harness_settings
-from tests.test_logs_redaction import captured_logs  # noqa: F401  (the `captured` fixture)
 
 DRAFT = "Hi Ines, MARKER-hostile-93d1 your migration write-up was great. Could we talk Friday?"
 FORM = "application/x-www-form-urlencoded"

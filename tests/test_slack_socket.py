@@ -17,7 +17,6 @@ from bot.service import ReviewService
 from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
-from tests.test_logs_redaction import captured_logs  # noqa: F401  (the `captured` fixture)
 
 
 def socket_settings(api_url: str, tmp_path: Path, **overrides: Any) -> Settings:

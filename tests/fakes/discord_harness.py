@@ -7,7 +7,6 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
@@ -17,15 +16,6 @@ from bot.service import ReviewService
 from bot.settings import Settings
 from tests.fakes.discord_api import FakeDiscord, Recorded
 from tests.fakes.discord_payloads import APP_ID
-
-
-@pytest.fixture(name="fake")
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord; import this into a test module to get the `fake` fixture."""
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 def discord_settings(fake: FakeDiscord, **overrides: Any) -> Settings:
