@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.model_answers import DRAFT, answer
 from tests.fakes.openai_server import FakeOpenAI, fail, ok
 from tests.test_cli import EVAL_RECORDS
-from tests.test_llm_grader import DRAFT, answer
 
 pytestmark = pytest.mark.asyncio
 

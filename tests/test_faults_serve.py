@@ -15,10 +15,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from tests.fakes.model_answers import DRAFT, answer
 from tests.fakes.openai_server import FakeOpenAI, Step, chat_completion
-from tests.fakes.slack_api import FakeSlackApi, command_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, sign
 from tests.test_faults_slack import free_port
-from tests.test_llm_grader import DRAFT, answer
 
 SECRET = "serve-fault-secret"
 MODEL_SECONDS = 1.5  # how long the fake model takes to answer: the review in flight

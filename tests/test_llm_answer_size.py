@@ -9,8 +9,8 @@ import json
 from bot.llm import build_grader
 from bot.models import Review
 from bot.rules import review_with_rules
+from tests.fakes.model_answers import DRAFT, REWRITE, answer, settings_for
 from tests.fakes.openai_server import FakeOpenAI, ok
-from tests.test_llm_grader import DRAFT, REWRITE, answer, settings_for
 
 
 async def grade(openai: FakeOpenAI, rewrite: str) -> tuple[Review, int]:

@@ -17,9 +17,9 @@ from bot.ports import ChannelContext, PostError, PostOk, PostResult, RenderedTip
 from bot.service import ReviewService
 from bot.settings import Settings
 from tests.fakes.memory_store import MemoryStore
+from tests.fakes.model_answers import API_KEY, answer
+from tests.fakes.model_answers import DRAFT as MODEL_DRAFT
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body, ok
-from tests.test_llm_grader import API_KEY, answer
-from tests.test_llm_grader import DRAFT as MODEL_DRAFT
 
 EXPECTED = {
     "outreach_reviews",

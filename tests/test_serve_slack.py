@@ -16,7 +16,8 @@ from bot.compose.platforms import Platforms
 from bot.compose.runtime import Runtime
 from bot.settings import Settings
 from bot.store.reconnecting import ReconnectingStore
-from tests.fakes.slack_api import FakeSlackApi, command_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, sign
 
 SECRET = "serve-signing-secret"
 DRAFT = "Hi Jo, we help companies like yours grow. Free for a call this week?"

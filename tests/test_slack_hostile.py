@@ -17,8 +17,9 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from adapters.slack import build_app, build_client
 from adapters.slack.deps import SlackDeps
 from bot.service import ReviewService
-from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, interaction_body, sign
+from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import SECRET, SlackHarness, click, harness_settings
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
 
 DRAFT = "Hi Ines, MARKER-hostile-93d1 your migration write-up was great. Could we talk Friday?"
 FORM = "application/x-www-form-urlencoded"

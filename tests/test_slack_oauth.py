@@ -28,7 +28,8 @@ from bot.ports import PostError, PostOk, RenderedTip
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 from bot.store import db
-from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, event_body, sign
 
 SECRET = "test-signing-secret"
 CLIENT_ID = "1111.2222"

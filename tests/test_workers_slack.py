@@ -30,8 +30,8 @@ from bot.compose.worker_pool import Job
 from bot.compose.worker_process import run_worker
 from bot.metrics import Metrics
 from bot.settings import Settings
-from tests.fakes.slack_api import command_body, event_body, interaction_body, sign
 from tests.fakes.slack_harness import click, review_id_of
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
 from tests.test_serve_slack import (
     DRAFT,
     SECRET,

@@ -22,7 +22,8 @@ from bot.ports import ChannelContext, TipsReply
 from bot.principles import load_principles
 from bot.service import ReviewService
 from bot.settings import Settings
-from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, interaction_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
 
 SECRET = "test-signing-secret"
 Payload = dict[str, Any]
