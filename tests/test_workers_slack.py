@@ -20,15 +20,19 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_bolt.listener import asyncio_runner
+from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.oauth.installation_store import Bot
 
-from adapters.slack import LazyCall
+from adapters.slack import LazyCall, build_app, build_client
+from adapters.slack.deps import SlackDeps
 from adapters.slack.oauth import SlackInstallations
 from bot.compose import worker_pool as workers
 from bot.compose.metrics_relay import RelayMetrics, apply_relayed
 from bot.compose.worker_pool import Job
 from bot.compose.worker_process import run_worker
 from bot.metrics import Metrics
+from bot.service import ReviewService
 from bot.settings import Settings
 from tests.fakes.slack_harness import click, review_id_of
 from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
@@ -220,6 +224,41 @@ async def test_a_worker_answers_with_its_workspace_token_found_by_itself(tmp_pat
             relayed += events_in.recv()
         hooks = [hook for hook, _ in relayed]
         assert "count_review" in hooks and "job_done" in hooks
+
+
+class RecordingQueue:
+    """The `JobQueue` port: room for everything, each job kept."""
+
+    def __init__(self) -> None:
+        self.submitted: list[tuple[str, object]] = []
+
+    def admit(self, key: str) -> bool:
+        return True
+
+    def submit(self, key: str, payload: object) -> None:
+        self.submitted.append((key, payload))
+
+
+async def test_the_hand_off_reads_the_request_once_and_copies_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bolt copies a request (context and Web API client included) before each lazy listener;
+    the hand-off to a worker reads it at once instead, so the ack costs what bolt's own does."""
+    copies: list[object] = []
+    monkeypatch.setattr(asyncio_runner, "create_copy", copies.append)
+    queue = RecordingQueue()
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path)
+        deps = SlackDeps.build(ReviewService(settings), settings, build_client(settings))
+        app = build_app(deps, jobs=queue)
+        body = command_body("/reviewoutreach", DRAFT, response_url=api.response_url("r1"))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
+        response = await app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    assert response.status == 200 and "Reviewing" in response.body
+    [(key, call)] = queue.submitted
+    assert key == "U0ALICE" and isinstance(call, LazyCall)
+    assert (call.function, call.body, call.mode) == ("review_command", body, "http")
+    assert copies == []
 
 
 def crash_at_start(settings: Settings, index: int, jobs: Connection, events: Connection) -> None:

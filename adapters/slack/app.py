@@ -23,7 +23,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import MODAL_CALLBACK
 from adapters.slack.deps import SlackDeps
 from adapters.slack.edge import SIGNATURE_HEADER, TIMESTAMP_HEADER, signature_problem
-from adapters.slack.lazy_workers import WorkerLazyRunner
+from adapters.slack.lazy_workers import run_lazy_listeners_in_workers
 from adapters.slack.listeners import Listeners, report
 from adapters.slack.oauth import SlackInstallations, build_oauth_settings, oauth_enabled
 from bot.ports import JobQueue
@@ -97,9 +97,7 @@ def build_app(
     )
     slash_middleware = []
     if jobs is not None or in_worker:
-        runner = WorkerLazyRunner(jobs)
-        # As bolt's own FaaS adapters install theirs (the app takes no runner argument).
-        app.listener_runner.lazy_listener_runner = runner
+        runner = run_lazy_listeners_in_workers(app, jobs)
         slash_middleware.append(runner.refuse_when_busy)
 
     on = Listeners(deps)

@@ -2,7 +2,8 @@
 on FaaS platforms: the serving process only acks.
 
 bolt hands each lazy listener to `WorkerLazyRunner`, which sends a `LazyCall` (the request
-as Slack sent it, and the listener's name) to a worker through a `JobQueue`. There
+as Slack sent it, and the listener's name) to a worker through a `JobQueue`; it reads the
+request at once, so bolt's listener runner skips its copy (`HandOffListenerRunner`). There
 `worker_app.SlackWorker` dispatches it again to its own copy of the app, marked with the
 headers bolt's FaaS adapters use (lazy only, this listener): bolt authorizes it (so the
 worker finds the workspace's token itself, from its settings or the OAuth installations),
@@ -20,11 +21,13 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt.async_app import AsyncAck
+from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_bolt.lazy_listener.async_internals import to_runnable_function
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
+from slack_bolt.listener.asyncio_runner import AsyncioListenerRunner
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
+from slack_bolt.util.utils import get_name_for_callable
 
 from adapters.slack.listeners import user_of
 from bot.ports import JobQueue
@@ -47,10 +50,10 @@ class LazyCall:
     mode: str
 
     @classmethod
-    def of(cls, request: AsyncBoltRequest) -> LazyCall:
+    def of(cls, function: str, request: AsyncBoltRequest) -> LazyCall:
         body = request.raw_body if request.mode == "http" else request.body
         headers = {name: list(values) for name, values in request.headers.items()}
-        return cls(request.lazy_function_name or "", body, headers, request.mode)
+        return cls(function, body, headers, request.mode)
 
     def request(self) -> AsyncBoltRequest:
         headers: dict[str, str | Sequence[str]] = {
@@ -79,7 +82,8 @@ class WorkerLazyRunner(AsyncLazyListenerRunner):
     def start(self, function: Callable[..., Awaitable[None]], request: AsyncBoltRequest) -> None:
         if self.jobs is None:
             raise RuntimeError("a worker's app runs lazy listeners by name only")
-        self.jobs.submit(routing_key(request.body), LazyCall.of(request))
+        call = LazyCall.of(get_name_for_callable(function), request)
+        self.jobs.submit(routing_key(request.body), call)
 
     async def run(
         self, function: Callable[..., Awaitable[None]], request: AsyncBoltRequest
@@ -95,3 +99,27 @@ class WorkerLazyRunner(AsyncLazyListenerRunner):
             await next()
             return None
         return await ack(text=BUSY)
+
+
+class HandOffListenerRunner(AsyncioListenerRunner):
+    """bolt's listener runner, handing each lazy listener to `WorkerLazyRunner` with the
+    request as it is. bolt's own copies the request first (its context and Web API client
+    included: as much CPU as the rest of the ack) so that the listener can run beside it;
+    `WorkerLazyRunner.start` only reads it, at once, and keeps nothing."""
+
+    def _start_lazy_function(
+        self, lazy_func: Callable[..., Awaitable[None]], request: AsyncBoltRequest
+    ) -> None:
+        self.lazy_listener_runner.start(function=lazy_func, request=request)
+
+
+def run_lazy_listeners_in_workers(app: AsyncApp, jobs: JobQueue | None) -> WorkerLazyRunner:
+    """The serving process's app (`jobs` given) hands its lazy listeners to workers; a
+    worker's app (no `jobs`) runs the one each request names."""
+    runner = WorkerLazyRunner(jobs)
+    listener_runner = app.listener_runner
+    listener_runner.lazy_listener_runner = runner  # as bolt's FaaS adapters install theirs
+    if jobs is not None:
+        # The app takes no listener runner of its own: the one it built, minus the copy.
+        listener_runner.__class__ = HandOffListenerRunner
+    return runner
