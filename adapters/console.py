@@ -15,8 +15,8 @@ from typing import TextIO
 
 from adapters.console_input import Entry, TerminalReader, terminal_session
 from adapters.console_tips import tip_text
-from bot.cli import InputError, decode_draft
-from bot.ports import CONSOLE_WORKSPACE, ChannelContext, Rejected, TipsReply
+from bot.draft_input import InputError, decode_draft
+from bot.ports import CONSOLE_WORKSPACE, ChannelContext, NoTips, Rejected, TipsHandler, TipsReply
 from bot.present import help_text
 from bot.render_text import render_review
 from bot.service import ReviewService
@@ -46,8 +46,11 @@ CONSOLE_CHANNEL = ChannelContext(
 class Console:
     """Reads lines, dispatches commands, prints answers. No platform, no tokens."""
 
-    def __init__(self, service: ReviewService, out: TextIO, *, colour: bool) -> None:
+    def __init__(
+        self, service: ReviewService, tips: TipsHandler, out: TextIO, *, colour: bool
+    ) -> None:
         self.service = service
+        self.tips_commands = tips
         self.out = out
         self.colour = colour
 
@@ -63,7 +66,7 @@ class Console:
         self.say(render_review(outcome, draft, colour=self.colour))
 
     async def tips(self, args: str) -> None:
-        reply: TipsReply = await self.service.tips_command(CONSOLE_CHANNEL, args)
+        reply: TipsReply = await self.tips_commands.handle(CONSOLE_CHANNEL, args)
         self.say(reply.text)
         if reply.tip is not None:
             self.say("\n" + tip_text(reply.tip))
@@ -96,12 +99,14 @@ async def run_console(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     interactive: bool | None = None,
+    *,
+    tips: TipsHandler | None = None,
 ) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     if interactive is None:
         interactive = stdin.isatty()
-    console = Console(service, stdout, colour=interactive and stdout.isatty())
+    console = Console(service, tips or NoTips(), stdout, colour=interactive and stdout.isatty())
     try:
         if not interactive:
             try:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
 import sys
 import tempfile
@@ -33,14 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import aiohttp
-from aiohttp import web
-
+from benchmarks._fake_slack import FakeSlackProcess
 from benchmarks._loadlib import (
     COMMAND_TYPE,
     DRAFT,
     BotProcess,
-    FakeSlackProcess,
     Request,
     StepResult,
     command_body,
@@ -54,60 +50,13 @@ from benchmarks._loadlib import (
     slack_bot_env,
     start_slack_bot,
 )
+from benchmarks._proxy import RoundRobinProxy
 from tests.fakes.tips_env import fresh_schema
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 RATE_LIMIT = 5
 OVER_LIMIT = 5
 CHANNEL = "C0GENERAL"
-
-
-class RoundRobinProxy:
-    """POST /slack/events → the next upstream, headers and body as received."""
-
-    def __init__(self, upstreams: list[str]) -> None:
-        self.upstreams = upstreams
-        self._next = itertools.cycle(range(len(upstreams)))
-        self.forwarded = [0] * len(upstreams)
-        self.port = free_port()
-        self._runner: web.AppRunner | None = None
-        self._session: aiohttp.ClientSession | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/slack/events"
-
-    async def start(self) -> None:
-        self._session = new_session()
-        app = web.Application()
-        app.router.add_post("/slack/events", self._forward)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        await web.TCPSite(self._runner, "127.0.0.1", self.port).start()
-
-    async def close(self) -> None:
-        if self._runner is not None:
-            await self._runner.cleanup()
-        if self._session is not None:
-            await self._session.close()
-
-    async def _forward(self, request: web.Request) -> web.Response:
-        assert self._session is not None
-        index = next(self._next)
-        self.forwarded[index] += 1
-        headers = {k: v for k, v in request.headers.items() if k.lower().startswith("x-slack")}
-        headers["Content-Type"] = request.headers.get("Content-Type", "")
-        try:
-            async with self._session.post(
-                self.upstreams[index], data=await request.read(), headers=headers
-            ) as upstream:
-                body = await upstream.read()
-                content_type = upstream.headers.get("Content-Type", "text/plain")
-                return web.Response(
-                    status=upstream.status, body=body, headers={"Content-Type": content_type}
-                )
-        except aiohttp.ClientError:
-            return web.Response(status=502, text="upstream unreachable")
 
 
 def reaction_event(ts: str, user: str) -> dict[str, Any]:

@@ -36,12 +36,12 @@ from typing import Any
 
 import aiohttp
 
+from benchmarks._fake_slack import FakeSlackProcess
 from benchmarks._loadlib import (
     COMMAND_TYPE,
     DRAFT,
     PYTHON,
     BotProcess,
-    FakeSlackProcess,
     StepResult,
     command_body,
     cpu_seconds,

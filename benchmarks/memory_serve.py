@@ -22,12 +22,12 @@ import tempfile
 import time
 from pathlib import Path
 
+from benchmarks._fake_slack import FakeSlackProcess
 from benchmarks._loadlib import (
     COMMAND_TYPE,
     DRAFT,
     PYTHON,
     BotProcess,
-    FakeSlackProcess,
     children,
     command_body,
     free_port,

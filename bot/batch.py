@@ -12,7 +12,7 @@ from bot.evaluate import EvalReport, LabelledDataError, add_result, format_repor
 from bot.models import Review
 from bot.ports import Rejected
 from bot.rules import NOTHING_TO_REVIEW, review_with_rules, reviewable
-from bot.settings import Settings
+from bot.service import ReviewService
 
 log = logging.getLogger("outreach.batch")
 
@@ -20,14 +20,10 @@ EXIT_OK, EXIT_USAGE = 0, 2
 
 
 class _Grading:
-    """Rules only, or the full service (model + rules) when settings are given."""
+    """Rules only, or the full service (model + rules) when one is given."""
 
-    def __init__(self, settings: Settings | None) -> None:
-        self.service = None
-        if settings is not None:
-            from bot.app import build_service
-
-            self.service = build_service(settings)
+    def __init__(self, service: ReviewService | None) -> None:
+        self.service = service
 
     async def grade(self, text: str) -> Review | Rejected:
         if self.service is None:
@@ -69,8 +65,8 @@ def _parse_line(line: str, number: int) -> tuple[Any, str | None, str | None]:
     return item_id, text, None
 
 
-async def run_batch(path: Path, out: TextIO, settings: Settings | None) -> int:
-    grading = _Grading(settings)
+async def run_batch(path: Path, out: TextIO, service: ReviewService | None) -> int:
+    grading = _Grading(service)
     try:
         raw = path.read_bytes().decode("utf-8-sig", errors="replace")
         for number, line in enumerate(raw.splitlines(), start=1):
@@ -93,13 +89,13 @@ async def run_batch(path: Path, out: TextIO, settings: Settings | None) -> int:
     return EXIT_OK
 
 
-async def run_eval(path: Path, out: TextIO, settings: Settings | None, *, as_json: bool) -> int:
+async def run_eval(path: Path, out: TextIO, service: ReviewService | None, *, as_json: bool) -> int:
     try:
         records = read_labelled(path)
     except (LabelledDataError, UnicodeDecodeError) as exc:
         sys.stderr.write(f"outreach-review: cannot evaluate {path}: {exc}\n")
         return EXIT_USAGE
-    grading = _Grading(settings)
+    grading = _Grading(service)
     report = EvalReport()
     try:
         for record in records:

@@ -11,51 +11,22 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.draft_input import InputError, read_draft
+from bot.eval_cli import MEASURING
+from bot.eval_cli import register as register_measuring
+
 if TYPE_CHECKING:
+    from bot.ports import TipPoster
     from bot.service import ReviewService
     from bot.settings import Settings
 
 EXIT_OK, EXIT_USAGE = 0, 2
 EXIT_BROKEN_PIPE = 128 + 13  # what a shell reports for a tool ended by SIGPIPE
-
-
-class InputError(Exception):
-    """Input the user must fix; the message says what is wrong."""
-
-
-def decode_draft(data: bytes, name: str) -> str:
-    """The draft's text, strictly UTF-8 (a BOM is dropped); InputError naming `name` if not."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name} is not valid UTF-8 text (bad byte at position {exc.start}); "
-            "save it as UTF-8 and try again"
-        ) from None
-
-
-def read_draft(source: str) -> str:
-    """Read a draft from a file path or `-` (stdin), strictly as UTF-8."""
-    try:
-        data = sys.stdin.buffer.read() if source == "-" else Path(source).read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"no such file: {source}") from None
-    except IsADirectoryError:
-        raise InputError(f"{source} is a directory, not a draft file") from None
-    except OSError as exc:
-        raise InputError(f"cannot read {source}: {exc.strerror}") from None
-    text = decode_draft(data, "standard input" if source == "-" else source)
-    if not text.strip():
-        raise InputError("the draft is empty: give a file with the message text, or pipe it in")
-    from bot.rules import NOTHING_TO_REVIEW, reviewable
-
-    if not reviewable(text):
-        raise InputError(NOTHING_TO_REVIEW[0].lower() + NOTHING_TO_REVIEW[1:])
-    return text
 
 
 def _settings() -> Settings:
@@ -64,10 +35,10 @@ def _settings() -> Settings:
     return load_settings()
 
 
-def _service(args: argparse.Namespace, settings: Settings) -> ReviewService:
-    from bot.app import build_service
+def _service(settings: Settings) -> ReviewService:
+    from bot.compose.wiring import build_service
 
-    return build_service(settings, use_llm=not getattr(args, "no_llm", False))
+    return build_service(settings)
 
 
 def cmd_review(args: argparse.Namespace) -> int:
@@ -79,7 +50,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     else:
         from bot.ports import Rejected
 
-        service = _service(args, _settings())
+        service = _service(_settings())
         outcome = asyncio.run(_review_once(service, text))
         if isinstance(outcome, Rejected):
             raise InputError(outcome.message)
@@ -106,80 +77,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     path = Path(args.file)
     if not path.is_file():
         raise InputError(f"no such file: {args.file}")
-    settings = None if args.no_llm else _settings()
-    return asyncio.run(run_batch(path, sys.stdout, settings))
-
-
-def cmd_eval(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    if not path.is_file():
-        raise InputError(f"no such file: {args.file}")
-    if args.rule_precision:
-        return _write_rule_precision(path, args.out)
-    if args.llm:
-        from bot.eval_llm import run_llm_eval
-
-        return asyncio.run(run_llm_eval(path, sys.stdout, _settings(), as_json=args.json))
-    from bot.evaluate import evaluate, format_report
-    from bot.rules import review_with_rules
-
-    records = _labelled(path)
-    if args.cv:
-        from bot.rules.train import TrainingError, cross_validate
-
-        try:
-            report = cross_validate(records)
-        except TrainingError as exc:
-            raise InputError(str(exc)) from None
-    else:
-        report = evaluate(records, review_with_rules)
-    if args.json:
-        print(json.dumps(report.to_dict(), indent=2))
-    else:
-        heading = "leave-one-source-out (train on every other source group)" if args.cv else ""
-        print((heading + "\n" if heading else "") + format_report(report))
-    return EXIT_OK
-
-
-def _labelled(path: Path) -> list[dict[str, Any]]:
-    from bot.evaluate import LabelledDataError, read_labelled
-
-    try:
-        return read_labelled(path)
-    except (LabelledDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot evaluate {path}: {exc}") from None
-
-
-def cmd_train(args: argparse.Namespace) -> int:
-    from bot.rules.train import TrainingError, train, weights_path
-
-    path = Path(args.file)
-    if not path.is_file():
-        raise InputError(f"no such file: {args.file}")
-    records = _labelled(path)
-    try:
-        weights = train(records)
-    except TrainingError as exc:
-        raise InputError(str(exc)) from None
-    target = Path(args.out) if args.out else weights_path()
-    target.write_text(weights.to_json(), encoding="utf-8")
-    print(f"trained {len(weights.models)} models on {len(records)} drafts; written to {target}")
-    return EXIT_OK
-
-
-def _write_rule_precision(path: Path, out: str | None) -> int:
-    from bot.evaluate import LabelledDataError, read_labelled
-    from bot.rule_precision import DEFAULT_OUT, format_table, write_rule_precision
-
-    try:
-        records = read_labelled(path)
-    except (LabelledDataError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot evaluate {path}: {exc}") from None
-    target = Path(out) if out else DEFAULT_OUT
-    trust = write_rule_precision(records, path, target)
-    print(format_table(trust))
-    print(f"written to {target}")
-    return EXIT_OK
+    service = None if args.no_llm else _service(_settings())
+    return asyncio.run(run_batch(path, sys.stdout, service))
 
 
 def cmd_principles(args: argparse.Namespace) -> int:
@@ -196,7 +95,7 @@ def cmd_principles(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from bot.serve import serve
+    from bot.compose.serve import serve
 
     return serve(_settings(), slack=args.slack, discord=args.discord, console=args.console)
 
@@ -219,34 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     batch.add_argument("--no-llm", action="store_true", help="use the built-in rules only")
     batch.set_defaults(handler=cmd_batch)
 
-    ev = sub.add_parser("eval", help="measure the grader against labelled drafts")
-    ev.add_argument("file", metavar="LABELLED.jsonl")
-    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
-    ev.add_argument(
-        "--llm",
-        action="store_true",
-        help="rules alone, the model's answer alone and both merged, side by side",
-    )
-    ev.add_argument(
-        "--rule-precision",
-        action="store_true",
-        help="measure each rule's precision on the file and write it for the model merge",
-    )
-    ev.add_argument(
-        "--out", metavar="PATH", help="where --rule-precision writes (default: bot/data/)"
-    )
-    ev.add_argument(
-        "--cv",
-        action="store_true",
-        help="leave one source out: retrain the rules' weights without each source group "
-        "and score it (needs NumPy)",
-    )
-    ev.set_defaults(handler=cmd_eval)
-
-    tr = sub.add_parser("train", help="fit the rules' weights on labelled drafts (needs NumPy)")
-    tr.add_argument("file", metavar="LABELLED.jsonl")
-    tr.add_argument("--out", metavar="PATH", help="where to write (default: bot/data/weights.json)")
-    tr.set_defaults(handler=cmd_train)
+    register_measuring(sub)
 
     principles = sub.add_parser("principles", help="list the principles drafts are graded on")
     principles.add_argument("--json", action="store_true")
@@ -273,8 +145,14 @@ def build_parser() -> argparse.ArgumentParser:
     except ImportError:
         pass
     else:
-        register(sub)
+        register(sub, posters_for=_cron_posters)
     return parser
+
+
+def _cron_posters(settings: Settings) -> AbstractAsyncContextManager[Mapping[str, TipPoster]]:
+    from bot.compose.cron import cron_posters
+
+    return cron_posters(settings)
 
 
 def _tolerant_stdout() -> None:
@@ -314,7 +192,7 @@ def _run(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        if handler in (cmd_review, cmd_batch, cmd_eval, cmd_train, cmd_principles, cmd_serve):
+        if handler in (cmd_review, cmd_batch, cmd_principles, cmd_serve, *MEASURING):
             return int(handler(args))
         return int(handler(args, _settings()))
     except InputError as exc:

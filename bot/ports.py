@@ -6,7 +6,9 @@ Adapters depend on these shapes only; implementations live in `bot.store`,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal, Protocol
 
 from bot.models import Review
@@ -74,6 +76,57 @@ class TipPoster(Protocol):
     platform: str
 
     async def post_tip(self, workspace: str, channel: str, tip: RenderedTip) -> PostResult: ...
+
+
+class TipsHandler(Protocol):
+    """Answers a tips command (`subscribe`, `status`, `now`…) for a channel."""
+
+    async def handle(self, ctx: ChannelContext, args: str) -> TipsReply: ...
+
+
+# The tips commands that post through an adapter's own poster: handed to an adapter, which
+# builds its poster and calls this once, at construction.
+TipsFor = Callable[[TipPoster], TipsHandler]
+
+
+class NoTips:
+    """Tips commands on a bot that has no tips set up."""
+
+    async def handle(self, ctx: ChannelContext, args: str) -> TipsReply:
+        return TipsReply("Weekly tips are not set up on this bot.", ok=False)
+
+
+class ServiceStore(Protocol):
+    """The part of the store reviews need: events, feedback, counts, the per-user limit.
+
+    Implemented by `bot.store.Store`; each call is synchronous and may raise when the
+    database is down (the caller falls back to memory)."""
+
+    def claim_event(self, platform: str, event_key: str) -> bool: ...
+
+    def record_feedback(
+        self, review_id: str, vote: str, statuses: dict[str, str], platform: str
+    ) -> None: ...
+
+    def count_review(self, platform: str, workspace: str, review: Review) -> None: ...
+
+    def allow_review(self, user_key: str, limit_per_minute: int, now: datetime) -> bool: ...
+
+
+class JobQueue(Protocol):
+    """Worker processes an adapter hands slow work to (`OUTREACH_WORKERS`): `key` picks the
+    worker (the same key, the same worker), `payload` must pickle."""
+
+    def admit(self, key: str) -> bool:
+        """False (counted and logged) when the worker for `key` is too busy for more."""
+        ...
+
+    def submit(self, key: str, payload: object) -> None: ...
+
+
+class AdapterFailed(Exception):
+    """An adapter cannot go on (e.g. the platform refused a token): `serve` prints the message,
+    which names what to fix, and exits 1."""
 
 
 class Grader(Protocol):

@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     health_port: int = Field(default=8080, ge=0, le=65535)
     # Seconds `serve` takes at most to stop after SIGTERM/SIGINT, whatever it waits on.
     outreach_shutdown_grace: float = Field(default=10.0, gt=0, le=600)
-    # Unset: INFO, or WARNING while the console runs (`bot.platforms.log_level_for`).
+    # Unset: INFO, or WARNING while the console runs (`bot.compose.platforms.log_level_for`).
     log_level: str = Field(
         default="INFO", validation_alias=AliasChoices("log_level", "outreach_log_level")
     )

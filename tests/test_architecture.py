@@ -1,4 +1,6 @@
-"""The core knows nothing of Slack or Discord; data files are the single source of truth."""
+"""The core ends where the adapters begin: `bot/` knows nothing of Slack or Discord, the
+adapters know nothing of how they are put together, and only the composition (`bot/compose/`)
+brings the two together. Data files are the single source of truth."""
 
 from __future__ import annotations
 
@@ -6,10 +8,15 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PLATFORM_MODULES = ("slack_bolt", "slack_sdk", "discord", "adapters.slack", "adapters.discord")
+PLATFORM_LIBRARIES = ("slack_bolt", "slack_sdk", "discord")
+ADAPTERS = ("adapters",)
+COMPOSITION = ("bot.compose",)
+# The program's entry: it runs what the composition builds (`serve`, `tips tick`).
+CLI_ENTRY = ROOT / "bot" / "cli.py"
 
 
 def imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports, at the top or inside a function."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -17,18 +24,47 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
     return names
 
 
-def test_core_imports_no_platform_library() -> None:
-    offenders = {}
-    for path in (ROOT / "bot").rglob("*.py"):
-        bad = {m for m in imported_modules(path) if m.startswith(PLATFORM_MODULES)}
-        # `serve` (with `platforms`, which checks a chosen adapter's settings) and `cron` are
-        # the composition roots that start adapters (lazily).
-        if bad and path.name not in ("serve.py", "platforms.py", "cron.py"):
-            offenders[str(path.relative_to(ROOT))] = sorted(bad)
-    assert offenders == {}
+def offenders(paths: list[Path], forbidden: tuple[str, ...]) -> dict[str, list[str]]:
+    found = {}
+    for path in paths:
+        modules = imported_modules(path)
+        bad = {m for m in modules if any(m == f or m.startswith(f + ".") for f in forbidden)}
+        if bad:
+            found[str(path.relative_to(ROOT))] = sorted(bad)
+    return found
+
+
+def core_modules() -> list[Path]:
+    compose = ROOT / "bot" / "compose"
+    return [p for p in (ROOT / "bot").rglob("*.py") if compose not in p.parents]
+
+
+def test_the_core_imports_no_platform_library_and_no_adapter() -> None:
+    assert offenders(core_modules(), PLATFORM_LIBRARIES + ADAPTERS) == {}
+
+
+def test_the_core_does_not_import_the_composition_only_the_cli_entry_does() -> None:
+    modules = [p for p in core_modules() if p != CLI_ENTRY]
+    assert offenders(modules, COMPOSITION) == {}
+    assert offenders([CLI_ENTRY], COMPOSITION), "the CLI entry runs the composition"
+
+
+def test_adapters_do_not_import_the_composition() -> None:
+    assert offenders(list((ROOT / "adapters").rglob("*.py")), COMPOSITION) == {}
+
+
+def test_no_adapter_imports_another() -> None:
+    for adapter in ("slack", "discord"):
+        others = tuple(f"adapters.{o}" for o in ("slack", "discord", "console") if o != adapter)
+        assert offenders(list((ROOT / "adapters" / adapter).rglob("*.py")), others) == {}
+
+
+def test_the_composition_imports_platforms_only_through_their_adapters() -> None:
+    assert offenders(list((ROOT / "bot" / "compose").rglob("*.py")), PLATFORM_LIBRARIES) == {}
 
 
 def test_principle_titles_live_only_in_the_data_file() -> None:

@@ -7,30 +7,22 @@ import asyncio
 import json
 import os
 import sys
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from tests.fakes.model_answers import DRAFT, answer
 from tests.fakes.openai_server import FakeOpenAI, fail, ok
 from tests.test_cli import EVAL_RECORDS
-from tests.test_llm_grader import DRAFT, answer
 
 pytestmark = pytest.mark.asyncio
 
 
-@pytest.fixture
-async def fake() -> AsyncIterator[FakeOpenAI]:
-    server = await FakeOpenAI().start()
-    yield server
-    await server.aclose()
-
-
-async def cli(fake: FakeOpenAI, *args: str, timeout: str = "5") -> tuple[int, str, str]:
+async def cli(openai: FakeOpenAI, *args: str, timeout: str = "5") -> tuple[int, str, str]:
     env = {
         **os.environ,
         "OPENAI_API_KEY": "sk-test-cli",
-        "OPENAI_BASE_URL": fake.base_url,
+        "OPENAI_BASE_URL": openai.base_url,
         "OUTREACH_LLM_MODEL": "fake-model",
         "OUTREACH_LLM_TIMEOUT": timeout,
         "OUTREACH_LLM": "on",
@@ -55,48 +47,48 @@ def draft_file(tmp_path: Path) -> Path:
     return path
 
 
-async def test_review_uses_the_model_when_configured(fake: FakeOpenAI, draft_file: Path) -> None:
-    fake.always(ok(answer()))
-    code, out, err = await cli(fake, "review", str(draft_file), "--json")
+async def test_review_uses_the_model_when_configured(openai: FakeOpenAI, draft_file: Path) -> None:
+    openai.always(ok(answer()))
+    code, out, err = await cli(openai, "review", str(draft_file), "--json")
     assert code == 0, err
     data = json.loads(out)
     assert data["source"] in ("llm", "hybrid") and "fallback_reason" not in data
     assert data["rewrite"]
-    assert len(fake.requests) == 1
+    assert len(openai.requests) == 1
     for principle in data["principles"]:
         for finding in principle["findings"]:
             assert DRAFT[finding["start"] : finding["end"]] == finding["quote"]
 
 
-async def test_no_llm_never_calls_the_model(fake: FakeOpenAI, draft_file: Path) -> None:
-    fake.always(ok(answer()))
-    code, out, _ = await cli(fake, "review", str(draft_file), "--json", "--no-llm")
+async def test_no_llm_never_calls_the_model(openai: FakeOpenAI, draft_file: Path) -> None:
+    openai.always(ok(answer()))
+    code, out, _ = await cli(openai, "review", str(draft_file), "--json", "--no-llm")
     assert code == 0 and json.loads(out)["source"] == "rules"
-    assert fake.requests == []
+    assert openai.requests == []
 
 
 async def test_a_broken_model_still_gives_a_rules_review(
-    fake: FakeOpenAI, draft_file: Path
+    openai: FakeOpenAI, draft_file: Path
 ) -> None:
-    fake.always(fail(500, "boom"))
-    code, out, _ = await cli(fake, "review", str(draft_file), "--json", timeout="1")
+    openai.always(fail(500, "boom"))
+    code, out, _ = await cli(openai, "review", str(draft_file), "--json", timeout="1")
     data = json.loads(out)
     assert code == 0
     assert data["source"] == "rules" and data["fallback_reason"] in ("server_error", "timeout")
 
 
 async def test_eval_through_the_model_prints_its_token_cost(
-    fake: FakeOpenAI, tmp_path: Path
+    openai: FakeOpenAI, tmp_path: Path
 ) -> None:
-    fake.always(ok(answer(), prompt_tokens=300, completion_tokens=100))
+    openai.always(ok(answer(), prompt_tokens=300, completion_tokens=100))
     record = {**EVAL_RECORDS[0], "text": DRAFT}
     path = tmp_path / "labelled.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    code, out, err = await cli(fake, "eval", str(path), "--llm")
+    code, out, err = await cli(openai, "eval", str(path), "--llm")
     assert code == 0, err
     assert "model usage       1 calls, 300 prompt + 100 completion tokens" in out
     assert any(line.split() == ["rules", "model", "project"] for line in out.splitlines())
-    code, out, _ = await cli(fake, "eval", str(path), "--llm", "--json")
+    code, out, _ = await cli(openai, "eval", str(path), "--llm", "--json")
     data = json.loads(out)
     assert data["model_usage"] == {"calls": 1, "prompt_tokens": 300, "completion_tokens": 100}
     assert data["rules"]["records"] == data["model"]["records"] == data["project"]["records"] == 1

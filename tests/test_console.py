@@ -24,8 +24,8 @@ class RecordingTips:
         return TipsReply(f"tips: {args}")
 
 
-def service(tips: RecordingTips | None = None) -> ReviewService:
-    return ReviewService(Settings(outreach_llm="off"), tips=tips)
+def service() -> ReviewService:
+    return ReviewService(Settings(outreach_llm="off"))
 
 
 async def test_piped_input_is_one_draft_and_one_review() -> None:
@@ -61,7 +61,7 @@ async def test_interactive_commands_review_paste_tips_help_and_quit() -> None:
     )
     out = io.StringIO()
     code = await run_console(
-        service(tips), Settings(), io.StringIO(session + "\n"), out, interactive=True
+        service(), Settings(), io.StringIO(session + "\n"), out, interactive=True, tips=tips
     )
     text = out.getvalue()
     assert code == 0

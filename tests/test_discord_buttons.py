@@ -11,11 +11,11 @@ from bot.service import ReviewService
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     interact,
     running_bot,
 )
 from tests.fakes.discord_payloads import USER_ID, button_click, custom_ids, slash_command
+from tests.fakes.memory_store import MemoryStore
 
 EPHEMERAL = 64
 DRAFT = "Hi Tom, it's been too long since Lisbon and that's on me. How is the new team?"
@@ -30,25 +30,6 @@ class RewritingGrader:
         return replace(rules_review, source="llm", rewrite=self.rewrite)
 
     async def aclose(self) -> None:
-        return None
-
-
-class FeedbackStore:
-    def __init__(self) -> None:
-        self.feedback: list[tuple[str, str, dict[str, str], str]] = []
-        self.events: set[tuple[str, str]] = set()
-
-    def claim_event(self, platform: str, event_key: str) -> bool:
-        fresh = (platform, event_key) not in self.events
-        self.events.add((platform, event_key))
-        return fresh
-
-    def record_feedback(
-        self, review_id: str, vote: str, statuses: dict[str, str], platform: str
-    ) -> None:
-        self.feedback.append((review_id, vote, statuses, platform))
-
-    def count_review(self, platform: str, workspace: str, review: Review) -> None:
         return None
 
 
@@ -94,7 +75,7 @@ async def test_a_review_the_process_forgot_says_expired(fake: FakeDiscord) -> No
 
 async def test_feedback_is_recorded_even_after_a_restart(fake: FakeDiscord) -> None:
     settings = discord_settings(fake)
-    store = FeedbackStore()
+    store = MemoryStore()
     async with running_bot(fake, ReviewService(settings, store=store), settings):
         message = await review_message(fake, ReviewService(settings))
     async with running_bot(fake, ReviewService(settings, store=store), settings):

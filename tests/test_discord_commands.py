@@ -14,7 +14,6 @@ from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     callbacks,
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     followups,
     interact,
     running_bot,

@@ -14,7 +14,6 @@ from bot.service import ReviewService
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     followups,
     interact,
     running_bot,

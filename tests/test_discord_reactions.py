@@ -12,7 +12,6 @@ from bot.store import open_store
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     running_bot,
 )
 from tests.fakes.discord_payloads import (

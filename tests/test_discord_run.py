@@ -16,7 +16,6 @@ from bot.settings import SettingsError
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
 )
 
 

@@ -8,15 +8,13 @@ from typing import Any
 
 import discord
 
-from adapters.discord import DiscordTipPoster
-from bot.ports import ChannelContext, RenderedTip, TipsReply
+from bot.ports import ChannelContext, RenderedTip, TipPoster, TipsReply
 from bot.service import ReviewService
 from bot.store import open_store
 from bot.tips import TipsCommands, load_library
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     followups,
     interact,
     running_bot,
@@ -74,8 +72,8 @@ async def test_subscribe_passes_the_channel_and_options_and_answers_publicly(
 ) -> None:
     settings = discord_settings(fake)
     stub = StubTips(TipsReply("Subscribed: a tip every Tuesday at 10:30.", ephemeral=False))
-    service = ReviewService(settings, tips=stub)
-    async with running_bot(fake, service, settings):
+    service = ReviewService(settings)
+    async with running_bot(fake, service, settings, tips_for=lambda poster: stub):
         command = tips_command("subscribe", weekday="tue", time="10:30", timezone="Europe/Berlin")
         await fake.dispatch("INTERACTION_CREATE", command)
         private, public = await fake.wait_for(
@@ -92,7 +90,7 @@ async def test_subscribe_passes_the_channel_and_options_and_answers_publicly(
 async def test_preview_shows_the_tip_to_the_caller_only(fake: FakeDiscord) -> None:
     settings = discord_settings(fake)
     stub = StubTips(TipsReply("The next tip for this channel:", tip=TIP))
-    async with running_bot(fake, ReviewService(settings, tips=stub), settings):
+    async with running_bot(fake, ReviewService(settings), settings, tips_for=lambda _: stub):
         command = tips_command("preview")
         answer = await interact(fake, command)
     assert [args for _, args in stub.calls] == ["preview"]
@@ -117,10 +115,12 @@ async def test_real_tips_on_sqlite_post_now_and_report_status(
     settings = discord_settings(fake, database_url=f"sqlite:///{tmp_path / 'tips.db'}")
     store = open_store(settings.database_url)
     service = ReviewService(settings, store=store)
+
+    def tips_for(poster: TipPoster) -> TipsCommands:
+        return TipsCommands(store, load_library(), {"discord": poster}, settings)
+
     try:
-        async with running_bot(fake, service, settings) as bot:
-            posters = {"discord": DiscordTipPoster(bot)}
-            service.tips = TipsCommands(store, load_library(), posters, settings)
+        async with running_bot(fake, service, settings, tips_for=tips_for):
             await interact(fake, tips_command("subscribe", weekday="mon", time="09:00"))
             now = await interact(fake, tips_command("now"))
             status = await interact(fake, tips_command("status"))

@@ -19,10 +19,10 @@ from bot.llm.cache import ReviewCache
 from bot.llm.grader import LLMGrader
 from bot.llm.prompts import load_prompts
 from bot.settings import Settings
+from tests.fakes.model_answers import answer, judgement
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.recorded_answers import RecordedAnswers, draft_in
 from tests.test_cli import ENV
-from tests.test_llm_grader import answer, judgement
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(os.environ.get("OUTREACH_EVAL_DIR", ROOT.parent / "shared" / "eval"))

@@ -6,26 +6,18 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.llm import build_grader
 from bot.settings import Settings
+from tests.fakes.model_answers import DRAFT as LLM_DRAFT
+from tests.fakes.model_answers import answer
 from tests.fakes.openai_server import FakeOpenAI, Step, ok
 from tests.fakes.slack_harness import SlackHarness
 from tests.test_faults_slack import DRAFT, free_port
-from tests.test_llm_grader import DRAFT as LLM_DRAFT
-from tests.test_llm_grader import answer
 
 TIMEOUT_S = 1.5  # OUTREACH_LLM_TIMEOUT for these tests: the whole model budget
-
-
-@pytest.fixture
-async def openai() -> AsyncIterator[FakeOpenAI]:
-    server = await FakeOpenAI().start()
-    yield server
-    await server.aclose()
 
 
 def model_settings(base_url: str) -> Settings:

@@ -10,35 +10,20 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import aiohttp
 import pytest
 
+from tests.fakes.model_answers import DRAFT, answer
 from tests.fakes.openai_server import FakeOpenAI, Step, chat_completion
-from tests.fakes.processes import spawned_processes  # noqa: F401  (the `spawn` fixture)
-from tests.fakes.slack_api import FakeSlackApi, command_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, sign
 from tests.test_faults_slack import free_port
-from tests.test_llm_grader import DRAFT, answer
 
 SECRET = "serve-fault-secret"
 MODEL_SECONDS = 1.5  # how long the fake model takes to answer: the review in flight
 ENTRY = [sys.executable, "-m", "bot.cli", "serve", "--slack"]
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlackApi]:
-    api = await FakeSlackApi().start()
-    yield api
-    await api.close()
-
-
-@pytest.fixture
-async def openai() -> AsyncIterator[FakeOpenAI]:
-    server = await FakeOpenAI().start()
-    yield server
-    await server.aclose()
 
 
 def serve_env(api: FakeSlackApi, port: int, database_url: str, **extra: str) -> dict[str, str]:

@@ -11,21 +11,18 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from adapters.slack import SlackServer
-from bot.lifecycle import AdapterFailed
+from bot.ports import AdapterFailed
 from bot.service import ReviewService
 from bot.settings import Settings
-from tests.fakes.processes import spawned_processes  # noqa: F401  (the `spawn` fixture)
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
 from tests.test_faults_serve import exit_code
 from tests.test_faults_slack import free_port
-from tests.test_logs_redaction import captured_logs  # noqa: F401  (the `captured` fixture)
 from tests.test_serve_process import clean_env
 from tests.test_slack_socket import socket_settings as slack_socket_settings
 
@@ -58,13 +55,6 @@ class SilentServer:
     async def close(self) -> None:
         if self.server is not None:
             self.server.close()
-
-
-@pytest.fixture
-async def slack_api() -> AsyncIterator[FakeSlackApi]:
-    fake = await FakeSlackApi().start()
-    yield fake
-    await fake.close()
 
 
 def socket_settings(api_url: str, tmp_path: Path) -> Settings:

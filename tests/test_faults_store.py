@@ -16,8 +16,8 @@ from typing import Any, cast
 import pytest
 from sqlalchemy.exc import OperationalError
 
-from bot.app import ReconnectingStore
 from bot.store import Store, open_store
+from bot.store.reconnecting import ReconnectingStore
 from bot.tips import Ticker, load_library, run_scheduler
 from tests.fakes.slack_harness import SlackHarness
 from tests.fakes.tips_env import T0, RecordingPoster, subscribe, tips_settings

@@ -9,10 +9,10 @@ from typing import Any
 import aiohttp
 from sqlalchemy.exc import OperationalError
 
-from bot.app import ReconnectingStore, StoreUnavailable
-from bot.health import Health, HealthServer
+from bot.compose.health import Health, HealthServer
 from bot.metrics import Metrics
 from bot.store import open_store
+from bot.store.reconnecting import ReconnectingStore, StoreUnavailable
 
 
 class Clock:

@@ -29,16 +29,13 @@ from bot.service import ReviewService
 from bot.settings import Settings
 from bot.surrogates import has_surrogates
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, fake_discord, interact, running_bot
+from tests.fakes.discord_harness import discord_settings, interact, running_bot
 from tests.fakes.discord_payloads import slash_command
+from tests.fakes.model_answers import answer, settings_for
 from tests.fakes.openai_server import FakeOpenAI, ok
 from tests.fakes.slack_harness import SlackHarness
-from tests.test_faults_serve import openai
 from tests.test_faults_slack import reaction
-from tests.test_llm_grader import answer, settings_for
 from tests.test_serve_process import clean_env
-
-__all__ = ["fake_discord", "openai"]  # fixtures
 
 SURROGATES = st.integers(0xD800, 0xDFFF).map(chr)  # never drawn by st.text() or st.characters()
 MARKS = st.sampled_from(

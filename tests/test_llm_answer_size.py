@@ -9,36 +9,34 @@ import json
 from bot.llm import build_grader
 from bot.models import Review
 from bot.rules import review_with_rules
+from tests.fakes.model_answers import DRAFT, REWRITE, answer, settings_for
 from tests.fakes.openai_server import FakeOpenAI, ok
-from tests.test_llm_grader import DRAFT, REWRITE, answer, fake, settings_for
-
-__all__ = ["fake"]  # the fixture
 
 
-async def grade(fake: FakeOpenAI, rewrite: str) -> tuple[Review, int]:
-    fake.always(ok(answer(rewrite=rewrite)))
-    grader = build_grader(settings_for(fake))
+async def grade(openai: FakeOpenAI, rewrite: str) -> tuple[Review, int]:
+    openai.always(ok(answer(rewrite=rewrite)))
+    grader = build_grader(settings_for(openai))
     assert grader is not None
     try:
         review = await grader.grade(DRAFT, review_with_rules(DRAFT))
     finally:
         await grader.aclose()
-    return review, len(fake.requests)
+    return review, len(openai.requests)
 
 
 async def test_a_huge_valid_answer_is_invalid_output_and_the_rules_answer(
-    fake: FakeOpenAI,
+    openai: FakeOpenAI,
 ) -> None:
     huge = "Hi Priya, " + "your talk was great. " * 100_000  # a 2 MB rewrite, valid JSON
-    review, requests = await grade(fake, huge)
+    review, requests = await grade(openai, huge)
     assert review.fallback_reason == "invalid_output"
     assert review.source == "rules" and review.rewrite is None
     assert requests == 1, "the huge answer is not sent back to the model for repair"
 
 
-async def test_a_rewrite_far_longer_than_the_draft_is_cut_visibly(fake: FakeOpenAI) -> None:
+async def test_a_rewrite_far_longer_than_the_draft_is_cut_visibly(openai: FakeOpenAI) -> None:
     long = "Hi Priya, your DataConf talk on vanity dashboards stuck with me. " * 60  # ~3,900
-    review, _ = await grade(fake, long)
+    review, _ = await grade(openai, long)
     rewrite = review.rewrite
     assert review.source != "rules"
     assert rewrite is not None and rewrite.endswith("…")
@@ -47,6 +45,6 @@ async def test_a_rewrite_far_longer_than_the_draft_is_cut_visibly(fake: FakeOpen
     assert len(json.dumps(review.to_dict())) < 10_000
 
 
-async def test_a_rewrite_about_as_long_as_the_draft_is_kept_whole(fake: FakeOpenAI) -> None:
-    review, _ = await grade(fake, REWRITE)
+async def test_a_rewrite_about_as_long_as_the_draft_is_kept_whole(openai: FakeOpenAI) -> None:
+    review, _ = await grade(openai, REWRITE)
     assert review.rewrite == REWRITE

@@ -5,12 +5,11 @@ from __future__ import annotations
 import io
 import json
 import logging
-from collections.abc import Iterator
 
 import pytest
 
-from bot.app import build_grader
-from bot.logs import REDACTED, configure_logging, make_handler, parse_level
+from bot.llm import build_grader
+from bot.logs import REDACTED, make_handler, parse_level
 from bot.metrics import Metrics
 from bot.settings import Settings, SettingsError
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body
@@ -27,19 +26,6 @@ class Tty(io.StringIO):
         return True
 
 
-@pytest.fixture(name="captured")
-def captured_logs() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    root = logging.getLogger()
-    level = root.level
-    handler = configure_logging("DEBUG", stream, json_lines=True)
-    try:
-        yield stream
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(level)
-
-
 async def test_a_full_review_flow_logs_no_draft_and_no_secret(captured: io.StringIO) -> None:
     model = await FakeOpenAI().start()
     # 500 then 401: retries, a warning about the provider, the rules take over.
@@ -48,7 +34,7 @@ async def test_a_full_review_flow_logs_no_draft_and_no_secret(captured: io.Strin
     grader_settings = Settings(
         openai_api_key=API_KEY, openai_base_url=model.base_url, outreach_llm_timeout=5
     )
-    grader = build_grader(grader_settings, metrics=metrics)
+    grader = build_grader(grader_settings, on_call=metrics.model_call)
     try:
         async with SlackHarness(grader=grader, slack_bot_token=BOT_TOKEN) as slack:
             assert (await slack.command(DRAFT)).status == 200

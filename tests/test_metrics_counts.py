@@ -8,17 +8,18 @@ from pathlib import Path
 
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import build_service
+from bot.compose.platforms import Platforms
+from bot.compose.runtime import Runtime
+from bot.compose.wiring import build_service
 from bot.metrics import MeteredPoster, Metrics
 from bot.models import Review
 from bot.ports import ChannelContext, PostError, PostOk, PostResult, RenderedTip
-from bot.serve import Platforms, Runtime
 from bot.service import ReviewService
 from bot.settings import Settings
+from tests.fakes.memory_store import MemoryStore
+from tests.fakes.model_answers import API_KEY, answer
+from tests.fakes.model_answers import DRAFT as MODEL_DRAFT
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body, ok
-from tests.fakes.slack_harness import MemoryStore
-from tests.test_llm_grader import API_KEY, answer
-from tests.test_llm_grader import DRAFT as MODEL_DRAFT
 
 EXPECTED = {
     "outreach_reviews",
@@ -95,9 +96,9 @@ async def test_duplicate_events_are_counted_with_and_without_a_store() -> None:
     for store in (MemoryStore(), None):
         metrics = Metrics()
         svc = ReviewService(Settings(outreach_llm="off"), store=store, metrics=metrics)
-        assert await svc.claim_event("slack", "Ev1") is True
-        assert await svc.claim_event("slack", "Ev1") is False
-        assert await svc.claim_event("slack", "Ev1") is False
+        assert await svc.admission.claim_event("slack", "Ev1") is True
+        assert await svc.admission.claim_event("slack", "Ev1") is False
+        assert await svc.admission.claim_event("slack", "Ev1") is False
         assert value(metrics, "outreach_events_deduplicated_total", platform="slack") == 2
 
 
@@ -139,8 +140,9 @@ async def test_serve_counts_a_tip_posted_with_outreachtips_now(tmp_path: Path) -
     await runtime.start()
     try:
         here = ChannelContext("console", "local", "console", "you")
-        assert (await runtime.service.tips_command(here, "subscribe")).ok
-        assert (await runtime.service.tips_command(here, "now")).ok
+        tips = runtime.tips_for(runtime.posters["console"])
+        assert (await tips.handle(here, "subscribe")).ok
+        assert (await tips.handle(here, "now")).ok
     finally:
         await runtime.shutdown()
     assert '"platform": "console"' in out.getvalue()

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from aiohttp import web
 
-from bot.health import Health, HealthServer
+from bot.compose.health import Health, HealthServer
 from bot.metrics import Metrics
 from bot.principles import load_principles
 from bot.settings import Settings

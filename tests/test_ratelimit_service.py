@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 
-from bot.app import ReconnectingStore
 from bot.metrics import Metrics
 from bot.models import Review
 from bot.ports import Rejected
@@ -18,7 +17,8 @@ from bot.ratelimit import seconds_to_next_window
 from bot.service import ReviewService
 from bot.settings import Settings
 from bot.store import open_store
-from tests.fakes.slack_harness import MemoryStore
+from bot.store.reconnecting import ReconnectingStore
+from tests.fakes.memory_store import MemoryStore
 from tests.fakes.tips_env import backend_url
 
 DRAFT = "Hi Ana, your talk on pricing at SaaStock was great. How did you test it?"
@@ -51,7 +51,7 @@ def refused(results: list[Review | Rejected]) -> list[Rejected]:
 async def test_the_limit_refuses_with_a_friendly_message_until_the_next_minute() -> None:
     clock = Clock(NOON)
     metrics = Metrics()
-    svc = service(3, MemoryStore(), clock, metrics=metrics)  # a store without allow_review
+    svc = service(3, MemoryStore(), clock, metrics=metrics)
     results = await reviews(svc, 4)
     assert [isinstance(r, Review) for r in results] == [True, True, True, False]
     [no] = refused(results)

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from bot.serve import Platforms, choose_platforms, run_services
+from bot.compose.platforms import Platforms, choose_platforms
+from bot.compose.serve import run_services
 from bot.settings import Settings, SettingsError
 
 DRAFT = "Hi Jo,\nI'm a consultant and we help companies like yours grow.\nWould love to connect!"

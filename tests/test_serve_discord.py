@@ -13,11 +13,11 @@ import aiohttp
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
-from bot.serve import Platforms, Runtime
+from bot.compose.platforms import Platforms
+from bot.compose.runtime import Runtime
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
     discord_settings,
-    fake_discord,  # noqa: F401 (provides the `fake` fixture)
     followups,
 )
 from tests.fakes.discord_payloads import slash_command

@@ -16,7 +16,8 @@ from pathlib import Path
 import aiohttp
 
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body
-from tests.fakes.slack_api import FakeSlackApi, command_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, sign
 
 SECRET = "process-signing-secret-5b1d"
 BOT_TOKEN = "xoxb-1111-2222-process-token"

@@ -12,10 +12,12 @@ from typing import Any
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.app import ReconnectingStore
-from bot.serve import Platforms, Runtime
+from bot.compose.platforms import Platforms
+from bot.compose.runtime import Runtime
 from bot.settings import Settings
-from tests.fakes.slack_api import FakeSlackApi, command_body, sign
+from bot.store.reconnecting import ReconnectingStore
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, sign
 
 SECRET = "serve-signing-secret"
 DRAFT = "Hi Jo, we help companies like yours grow. Free for a call this week?"

@@ -15,13 +15,11 @@ from bot.llm import build_grader
 from bot.ports import Grader
 from bot.service import ReviewService
 from tests.fakes.discord_api import FakeDiscord
-from tests.fakes.discord_harness import discord_settings, fake_discord, interact, running_bot
+from tests.fakes.discord_harness import discord_settings, interact, running_bot
 from tests.fakes.discord_payloads import button_click, custom_ids, slash_command
+from tests.fakes.model_answers import judgement, settings_for
 from tests.fakes.openai_server import FakeOpenAI, ok
 from tests.fakes.slack_harness import SlackHarness, click, review_id_of
-from tests.test_llm_grader import judgement, settings_for
-
-__all__ = ["fake_discord"]  # the `fake` fixture
 
 MARKER = "Quillmarker"
 DRAFT = (

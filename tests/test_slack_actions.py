@@ -9,9 +9,9 @@ from typing import Any
 from adapters.slack import SlackTipPoster, build_client
 from bot.ports import PostError, PostOk, RenderedTip, TipsReply
 from bot.settings import Settings
+from tests.fakes.memory_store import MemoryStore
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import (
-    MemoryStore,
     SlackHarness,
     StubGrader,
     StubTips,

@@ -14,11 +14,12 @@ from typing import Any
 import pytest
 from slack_bolt.request.async_request import AsyncBoltRequest
 
-from adapters.slack import build_app
+from adapters.slack import build_app, build_client
+from adapters.slack.deps import SlackDeps
 from bot.service import ReviewService
-from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, interaction_body, sign
+from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import SECRET, SlackHarness, click, harness_settings
-from tests.test_logs_redaction import captured_logs  # noqa: F401  (the `captured` fixture)
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
 
 DRAFT = "Hi Ines, MARKER-hostile-93d1 your migration write-up was great. Could we talk Friday?"
 FORM = "application/x-www-form-urlencoded"
@@ -98,7 +99,7 @@ async def test_bolt_itself_never_logs_a_body_nor_answers_an_unverified_request(
     lets the error handler act on what an unverified body names."""
     api = await FakeSlackApi().start()
     settings = harness_settings(api)
-    app = build_app(ReviewService(settings), settings)
+    app = build_app(SlackDeps.build(ReviewService(settings), settings, build_client(settings)))
     body = hostile_command(api)
     headers = {"content-type": FORM, **sign("not-the-secret", body)}
     try:

@@ -7,8 +7,8 @@ import json
 import time
 
 from bot.ports import Rejected
-from tests.fakes.slack_api import command_body
 from tests.fakes.slack_harness import SlackHarness, StubGrader
+from tests.fakes.slack_payloads import command_body
 from tests.test_slack_blocks import assert_within_limits, texts
 
 DRAFT = "Hi Sam, I loved your talk on onboarding at DataConf. What made the new flow stick?"

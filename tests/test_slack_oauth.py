@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import base64
 import urllib.parse
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -28,8 +28,8 @@ from bot.ports import PostError, PostOk, RenderedTip
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 from bot.store import db
-from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, sign
-from tests.fakes.tips_env import backend_url
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, event_body, sign
 
 SECRET = "test-signing-secret"
 CLIENT_ID = "1111.2222"
@@ -121,16 +121,14 @@ async def served(api: FakeSlackApi, settings: Settings) -> AsyncIterator[Browser
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[FakeSlackApi]:
-    fake = await FakeSlackApi().start()
-    yield fake
-    await fake.close()
+def api(slack_api: FakeSlackApi) -> FakeSlackApi:
+    return slack_api
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with backend_url(request.param, tmp_path) as url:
-        yield url
+@pytest.fixture
+def database_url(db_url: str) -> str:
+    """SQLite, and PostgreSQL when TEST_DATABASE_URL is set."""
+    return db_url
 
 
 async def test_two_workspaces_install_and_each_is_served_with_its_own_token(

@@ -8,8 +8,9 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.memory_store import MemoryStore
 from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_harness import MemoryStore, SlackHarness
+from tests.fakes.slack_harness import SlackHarness
 from tests.fakes.tips_env import backend_url
 
 DRAFT = "Hi Sam, your talk on onboarding at DataConf stuck with me. How did you get buy-in?"

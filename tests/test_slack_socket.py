@@ -10,14 +10,13 @@ from typing import Any
 import pytest
 
 from adapters.slack import SlackServer
-from adapters.slack.workers import worker_main
+from bot.compose.worker_pool import WorkerPool
+from bot.compose.worker_process import worker_main
 from bot.metrics import Metrics
 from bot.service import ReviewService
 from bot.settings import Settings
-from bot.workers import WorkerPool
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
-from tests.test_logs_redaction import captured_logs  # noqa: F401  (the `captured` fixture)
 
 
 def socket_settings(api_url: str, tmp_path: Path, **overrides: Any) -> Settings:
@@ -42,7 +41,7 @@ async def test_socket_mode_acks_a_slash_command_and_reviews(workers: int, tmp_pa
     pool = WorkerPool(settings, workers, worker_main, Metrics()) if workers else None
     if pool is not None:
         pool.start()
-    server = SlackServer(ReviewService(settings), settings, pool=pool)
+    server = SlackServer(ReviewService(settings), settings, jobs=pool)
     try:
         await server.start()
         await socket.wait_connected()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -20,7 +19,7 @@ from bot.store import Store, open_store
 from bot.store.db import current_revision, head_revision
 from bot.store.store import FEEDBACK
 from bot.store.tables import Base
-from tests.fakes.tips_env import backend_url, tips_settings
+from tests.fakes.tips_env import tips_settings
 
 TABLES = {
     "tip_subscriptions",
@@ -31,19 +30,6 @@ TABLES = {
     "daily_violation_counts",
     "rate_limit_windows",
 }
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with backend_url(request.param, tmp_path) as url:
-        yield url
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    opened = open_store(db_url)
-    yield opened
-    opened.close()
 
 
 def make_review(violated: dict[str, str], verdict: str = "revise") -> Review:
@@ -150,9 +136,9 @@ async def test_reviews_go_on_when_the_store_is_down(caplog: pytest.LogCaptureFix
     draft = "Hi Ana, how did the launch of the Lisbon office go?"
     review = await service.review(draft, platform="slack")
     assert isinstance(review, Review)
-    assert await service.claim_event("slack", "Ev1") is True  # falls back to memory
-    assert await service.claim_event("slack", "Ev1") is False
-    assert await service.record_feedback(review.review_id, "up", "slack") is False
+    assert await service.admission.claim_event("slack", "Ev1") is True  # falls back to memory
+    assert await service.admission.claim_event("slack", "Ev1") is False
+    assert await service.recall.record_feedback(review.review_id, "up", "slack") is False
     warnings = [r for r in caplog.records if r.levelno >= logging.WARNING]
     assert warnings, "the store failure should be logged"
     assert all(r.exc_info is None for r in warnings)  # one line, no traceback

@@ -10,10 +10,9 @@ from sqlalchemy import create_engine
 from bot.ports import ChannelContext, PostError, PostResult, RenderedTip
 from bot.store import Store
 from bot.tips import TipsCommands, load_library
-from tests.fakes.tips_env import (  # tips_store provides the `store` fixture
+from tests.fakes.tips_env import (
     RecordingPoster,
     tips_settings,
-    tips_store,  # noqa: F401
 )
 
 LIBRARY = load_library()

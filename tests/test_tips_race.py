@@ -7,11 +7,7 @@ import asyncio
 import multiprocessing
 import threading
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from bot.ports import PostError, PostOk, PostResult, RenderedTip
 from bot.store import Store, open_store
@@ -19,7 +15,6 @@ from bot.tips import Ticker, load_library
 from bot.tips.schedule import iso_period
 from tests.fakes.tips_env import (
     RecordingPoster,
-    backend_url,
     race_worker,
     subscribe,
     tips_settings,
@@ -34,12 +29,6 @@ CHANNELS = [
     ("la-sunday", 6, "23:00", "America/Los_Angeles"),
     ("flaky-friday", 4, "08:15", "Asia/Tokyo"),
 ]
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    with backend_url(request.param, tmp_path) as url:
-        yield url
 
 
 def seed(url: str) -> Store:

@@ -13,11 +13,10 @@ from bot.ports import PostError, PostOk, PostResult, RenderedTip
 from bot.store import Store
 from bot.tips import Ticker, load_library
 from bot.tips.delivery import MAX_ATTEMPTS
-from tests.fakes.tips_env import (  # tips_store provides the `store` fixture
+from tests.fakes.tips_env import (
     RecordingPoster,
     subscribe,
     tips_settings,
-    tips_store,  # noqa: F401
 )
 
 LIBRARY = load_library()

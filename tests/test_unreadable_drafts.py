@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import build_service
 from bot.ports import Rejected
 from bot.render_text import render_review
 from bot.rules import NOTHING_TO_REVIEW, review_with_rules, reviewable
 from bot.rules.engine import NOT_ENGLISH
+from bot.service import ReviewService
 from bot.settings import Settings
 from tests.test_cli import ENV
 
@@ -46,7 +46,7 @@ def test_nothing_but_emoji_links_or_markup_is_nothing_to_review(text: str, tmp_p
 
 async def test_in_chat_nothing_to_review_is_a_friendly_refusal(tmp_path: Path) -> None:
     settings = Settings(_env_file=None, database_url=f"sqlite:///{tmp_path / 'x.db'}")
-    service = build_service(settings, use_llm=False)
+    service = ReviewService(settings)  # the rules only
     try:
         outcome = await service.review("🎉 https://example.com 🎉", platform="slack", user="U1")
     finally:

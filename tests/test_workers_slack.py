@@ -11,6 +11,7 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
 import time
 import zlib
@@ -19,13 +20,22 @@ from pathlib import Path
 
 import aiohttp
 import pytest
+from slack_bolt.listener import asyncio_runner
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_sdk.oauth.installation_store import Bot
 
-from bot import workers
+from adapters.slack import LazyCall, build_app, build_client
+from adapters.slack.deps import SlackDeps
+from adapters.slack.oauth import SlackInstallations
+from bot.compose import worker_pool as workers
+from bot.compose.metrics_relay import RelayMetrics, apply_relayed
+from bot.compose.worker_pool import Job
+from bot.compose.worker_process import run_worker
 from bot.metrics import Metrics
-from bot.relay import RelayMetrics, apply_relayed
+from bot.service import ReviewService
 from bot.settings import Settings
-from tests.fakes.slack_api import command_body, interaction_body, sign
 from tests.fakes.slack_harness import click, review_id_of
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
 from tests.test_serve_slack import (
     DRAFT,
     SECRET,
@@ -176,20 +186,34 @@ def test_relayed_metrics_count_in_the_serving_registry() -> None:
     assert found[("outreach_store_up", ())] == 0
 
 
-async def test_a_worker_answers_with_the_workspace_token_it_was_handed(tmp_path: Path) -> None:
-    """Slack OAuth: bolt finds each workspace's token in the serving process; the worker
-    must reply with that token, not the default one."""
-    from adapters.slack.workers import run_worker
-    from bot.workers import Job
-
+async def test_a_worker_answers_with_its_workspace_token_found_by_itself(tmp_path: Path) -> None:
+    """Slack OAuth: the job a worker is handed carries no token; the worker finds the
+    workspace's token in the installations, as the serving process does, and replies with it."""
     async with fake_slack() as api:
-        settings = slack_settings(api, tmp_path)
+        settings = slack_settings(
+            api, tmp_path, slack_bot_token=None, slack_client_id="1.2", slack_client_secret="s"
+        )
+        installations = SlackInstallations.open(settings)
+        installations.installations.sync.save_bot(
+            Bot(
+                app_id="A0APP",
+                enterprise_id=None,
+                team_id="T0OTHER",
+                bot_token="xoxb-other-team",
+                bot_id="B0OTHER",
+                bot_user_id="U0BOTOTHER",
+                installed_at=time.time(),
+            )
+        )
+        installations.close()
+        api.teams_by_token["xoxb-other-team"] = "T0OTHER"
         message = api.add_message("C0GENERAL", {"user": "U0BOB", "text": DRAFT})
-        event = reaction(message["ts"])
+        body = event_body(reaction(message["ts"]), event_id="Ev1", team="T0OTHER")
+        call = LazyCall("review_reaction", body, {"content-type": ["application/json"]}, "http")
+        assert b"xoxb" not in pickle.dumps(call)
         jobs_in, jobs_out = multiprocessing.Pipe(duplex=False)
         events_in, events_out = multiprocessing.Pipe(duplex=False)
-        body = {"team_id": "T0OTHER", "event": event, "event_id": "Ev1"}
-        jobs_out.send([Job("review_reaction", body, key="U0ALICE", token="xoxb-other-team")])
+        jobs_out.send([Job("U0ALICE", call)])
         jobs_out.send(None)  # then stop: the job still completes first
         await asyncio.wait_for(run_worker(settings, 0, jobs_in, events_out), timeout=30)
         [reply] = api.calls_to("chat.postMessage")
@@ -200,6 +224,41 @@ async def test_a_worker_answers_with_the_workspace_token_it_was_handed(tmp_path:
             relayed += events_in.recv()
         hooks = [hook for hook, _ in relayed]
         assert "count_review" in hooks and "job_done" in hooks
+
+
+class RecordingQueue:
+    """The `JobQueue` port: room for everything, each job kept."""
+
+    def __init__(self) -> None:
+        self.submitted: list[tuple[str, object]] = []
+
+    def admit(self, key: str) -> bool:
+        return True
+
+    def submit(self, key: str, payload: object) -> None:
+        self.submitted.append((key, payload))
+
+
+async def test_the_hand_off_reads_the_request_once_and_copies_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bolt copies a request (context and Web API client included) before each lazy listener;
+    the hand-off to a worker reads it at once instead, so the ack costs what bolt's own does."""
+    copies: list[object] = []
+    monkeypatch.setattr(asyncio_runner, "create_copy", copies.append)
+    queue = RecordingQueue()
+    async with fake_slack() as api:
+        settings = slack_settings(api, tmp_path)
+        deps = SlackDeps.build(ReviewService(settings), settings, build_client(settings))
+        app = build_app(deps, jobs=queue)
+        body = command_body("/reviewoutreach", DRAFT, response_url=api.response_url("r1"))
+        headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
+        response = await app.async_dispatch(AsyncBoltRequest(body=body, headers=headers))
+    assert response.status == 200 and "Reviewing" in response.body
+    [(key, call)] = queue.submitted
+    assert key == "U0ALICE" and isinstance(call, LazyCall)
+    assert (call.function, call.body, call.mode) == ("review_command", body, "http")
+    assert copies == []
 
 
 def crash_at_start(settings: Settings, index: int, jobs: Connection, events: Connection) -> None:

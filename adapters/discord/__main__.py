@@ -1,12 +1,12 @@
 """`python -m adapters.discord`: the Discord adapter alone, with the store, tips and health.
 
-The same composition as `outreach-review serve --discord` (there is one: `bot.serve`);
-handy when setting up a new Discord application.
+The same as `outreach-review serve --discord` (this runs that command); handy when setting up a
+new Discord app.
 """
 
 import sys
 
-from bot.serve import serve_from_env
+from bot.cli import main
 
 if __name__ == "__main__":
-    sys.exit(serve_from_env(discord=True))
+    sys.exit(main(["serve", "--discord"]))

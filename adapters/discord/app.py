@@ -21,8 +21,10 @@ from discord.http import Route
 
 from adapters.discord.cog import ReviewCog
 from adapters.discord.errors import NO_MENTIONS, log_problem, report
+from adapters.discord.poster import DiscordTipPoster
 from adapters.discord.views import ReviewButton
 from bot.policy import ReactionPolicy
+from bot.ports import NoTips, TipsFor
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 
@@ -51,12 +53,21 @@ class OutreachTree(app_commands.CommandTree):
 
 
 class OutreachBot(commands.Bot):
+    """`tips_for` gives the tips commands posting through this bot's `poster`."""
+
     def __init__(
-        self, service: ReviewService, settings: Settings, *, guild_ready_timeout: float = 2.0
+        self,
+        service: ReviewService,
+        settings: Settings,
+        *,
+        tips_for: TipsFor | None = None,
+        guild_ready_timeout: float = 2.0,
     ) -> None:
         self.outreach_service = service
         self.settings = settings
         self.reaction_policy = ReactionPolicy.from_settings(settings)
+        self.poster = DiscordTipPoster(self)
+        self.tips_commands = tips_for(self.poster) if tips_for else NoTips()
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -69,7 +80,8 @@ class OutreachBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.add_dynamic_items(ReviewButton)  # buttons of reviews sent before a restart
-        await self.add_cog(ReviewCog(self, self.outreach_service, self.reaction_policy))
+        cog = ReviewCog(self, self.outreach_service, self.tips_commands, self.reaction_policy)
+        await self.add_cog(cog)
         await self.sync_commands()
 
     async def sync_commands(self) -> None:
@@ -132,10 +144,16 @@ def point_at_endpoints(settings: Settings) -> None:
 
 
 def build_bot(
-    service: ReviewService, settings: Settings, *, guild_ready_timeout: float = 2.0
+    service: ReviewService,
+    settings: Settings,
+    *,
+    tips_for: TipsFor | None = None,
+    guild_ready_timeout: float = 2.0,
 ) -> OutreachBot:
     point_at_endpoints(settings)
-    return OutreachBot(service, settings, guild_ready_timeout=guild_ready_timeout)
+    return OutreachBot(
+        service, settings, tips_for=tips_for, guild_ready_timeout=guild_ready_timeout
+    )
 
 
 async def run_discord(
@@ -146,7 +164,7 @@ async def run_discord(
     bot: OutreachBot | None = None,
 ) -> None:
     """Connect and serve until `stop` is set, then close cleanly. Pass `bot` to keep a handle
-    on it (for `DiscordTipPoster(bot)` or readiness checks)."""
+    on it (for its `poster` or readiness checks)."""
     token = settings.discord_token
     if not token:
         raise SettingsError("DISCORD_TOKEN is not set: see docs/discord.md for how to get one.")

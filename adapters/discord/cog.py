@@ -28,7 +28,7 @@ from bot.policy import (
     for_command,
     for_message,
 )
-from bot.ports import ChannelContext, Rejected
+from bot.ports import ChannelContext, Rejected, TipsHandler
 from bot.present import help_text, truncate
 from bot.service import ReviewService
 
@@ -89,10 +89,15 @@ class ReviewCog(commands.Cog):
     )
 
     def __init__(
-        self, bot: commands.Bot, service: ReviewService, reactions: ReactionPolicy
+        self,
+        bot: commands.Bot,
+        service: ReviewService,
+        tips: TipsHandler,
+        reactions: ReactionPolicy,
     ) -> None:
         self.bot = bot
         self.service = service
+        self.tips_commands = tips
         self.trigger = reactions.trigger
         self.reactions = ReactionReviewer(bot, service, reactions) if reactions.trigger else None
         self.menu = app_commands.ContextMenu(name="Review outreach", callback=self.review_message)
@@ -202,7 +207,7 @@ class ReviewCog(commands.Cog):
             channel=str(interaction.channel_id or ""),
             user=str(interaction.user.id),
         )
-        reply = await self.service.tips_command(ctx, args)
+        reply = await self.tips_commands.handle(ctx, args)
         text = truncate(reply.text, CONTENT_MAX)
         embeds = [tip_embed(reply.tip)] if reply.tip else []
         # The deferral was private, so its follow-up is too: a public answer goes second.

@@ -63,7 +63,7 @@ class ReactionReviewer:
             target = await channel.fetch_message(payload.message_id)
         except discord.Forbidden as exc:
             log_problem(exc, "reaction:fetch")
-            if await self.service.claim_event("discord", claim_key):
+            if await self.service.admission.claim_event("discord", claim_key):
                 await self._say(channel, payload, message("cannot_read"), reply=False)
             return
         except (discord.HTTPException, discord.RateLimited) as exc:  # deleted, 5xx, long 429
@@ -72,7 +72,7 @@ class ReactionReviewer:
         asked = for_message(as_message(target), via="reaction")
         if isinstance(asked, Ignore):
             return
-        if not await self.service.claim_event("discord", claim_key):
+        if not await self.service.admission.claim_event("discord", claim_key):
             return
         if isinstance(asked, Answer):
             await self._say(channel, payload, asked.text)

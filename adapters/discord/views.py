@@ -56,10 +56,10 @@ class ReviewButton(DynamicItem[Button[View]], template=TEMPLATE):
     async def _act(self, interaction: discord.Interaction) -> None:
         service = service_of(interaction)
         if self.action in ("up", "down"):
-            saved = await service.record_feedback(self.review_id, self.action, "discord")
+            saved = await service.recall.record_feedback(self.review_id, self.action, "discord")
             await say(interaction, message("feedback_saved" if saved else "feedback_not_saved"))
             return
-        review = service.recall(self.review_id)
+        review = service.recall.get(self.review_id)
         if review is None:
             await say(interaction, message("expired_review"))
         elif self.action == "share":

@@ -1,12 +1,12 @@
 """`python -m adapters.slack`: the Slack adapter alone, with the store, tips and health.
 
-The same composition as `outreach-review serve --slack` (there is one: `bot.serve`);
-handy when setting up a new Slack app.
+The same as `outreach-review serve --slack` (this runs that command); handy when setting up a
+new Slack app.
 """
 
 import sys
 
-from bot.serve import serve_from_env
+from bot.cli import main
 
 if __name__ == "__main__":
-    sys.exit(serve_from_env(slack=True))
+    sys.exit(main(["serve", "--slack"]))

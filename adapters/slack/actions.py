@@ -44,10 +44,10 @@ async def run_button(deps: SlackDeps, body: Payload) -> None:
     action_id, review_id = action.get("action_id", ""), action.get("value", "")
     user, response_url = body["user"]["id"], body.get("response_url")
     if action_id in VOTES:
-        await deps.service.record_feedback(review_id, VOTES[action_id], "slack")
+        await deps.service.recall.record_feedback(review_id, VOTES[action_id], "slack")
         await tell_privately(deps.client, user=user, text=THANKS, response_url=response_url)
         return
-    review = deps.service.recall(review_id)
+    review = deps.service.recall.get(review_id)
     if review is None:
         await tell_privately(deps.client, user=user, text=FORGOTTEN, response_url=response_url)
         return
@@ -91,7 +91,7 @@ async def run_tips(deps: SlackDeps, command: Payload) -> None:
         channel=command.get("channel_id", ""),
         user=user,
     )
-    reply = await deps.service.tips_command(ctx, slack_to_plain(command.get("text") or "").strip())
+    reply = await deps.tips.handle(ctx, slack_to_plain(command.get("text") or "").strip())
     text = escape(reply.text)
     blocks = [section(text), *tip_blocks(reply.tip)] if reply.tip else None
     if not reply.ephemeral and response_url:

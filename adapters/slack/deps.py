@@ -6,12 +6,13 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import aiohttp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.policy import ReactionPolicy
+from bot.ports import NoTips, TipsHandler
 from bot.service import ReviewService
 from bot.settings import Settings
 
@@ -53,13 +54,24 @@ class SlackDeps:
     settings: Settings
     client: AsyncWebClient
     reactions: ReactionPolicy
+    tips: TipsHandler = field(default_factory=NoTips)
     inflight: InFlight = field(default_factory=InFlight)
     http: aiohttp.ClientSession | None = None  # opened by the server, for response_url posts
 
     @classmethod
-    def build(cls, service: ReviewService, settings: Settings, client: AsyncWebClient) -> SlackDeps:
+    def build(
+        cls,
+        service: ReviewService,
+        settings: Settings,
+        client: AsyncWebClient,
+        tips: TipsHandler | None = None,
+    ) -> SlackDeps:
         reactions = ReactionPolicy.from_settings(settings)
         trigger = reactions.trigger
         if trigger is not None and not trigger.name:  # Slack's events name the emoji
             log.warning("OUTREACH_REACTION has no Slack name I know: set the emoji's Slack name")
-        return cls(service, settings, client, reactions)
+        return cls(service, settings, client, reactions, tips or NoTips())
+
+    def for_client(self, client: AsyncWebClient) -> SlackDeps:
+        """With bolt's per-request client when it holds another workspace's token (OAuth)."""
+        return self if client.token == self.client.token else replace(self, client=client)

@@ -193,7 +193,7 @@ async def run_reaction(deps: SlackDeps, event: Payload, team: str) -> None:
     if isinstance(asked, Ignore):
         log.info("reaction ignored", extra={"reason": asked.reason, "channel": channel})
         return
-    if not await deps.service.claim_event("slack", f"reaction:{channel}:{ts}"):
+    if not await deps.service.admission.claim_event("slack", f"reaction:{channel}:{ts}"):
         log.info("reaction deduplicated", extra={"channel": channel})
         return
     if isinstance(asked, Answer):

@@ -16,15 +16,16 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.app import build_app_with_deps
+from adapters.slack.app import build_app, build_client
+from adapters.slack.deps import SlackDeps
 from adapters.slack.edge import Refusal, RefusalLog, unverified
 from adapters.slack.oauth import SlackInstallations, oauth_enabled, oauth_routes, open_installations
 from adapters.slack.poster import SlackTipPoster
 from adapters.slack.shapes import read_body
 from adapters.slack.socket_mode import SocketConnection
+from bot.ports import JobQueue, TipsFor
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
-from bot.workers import WorkerPool
 
 log = logging.getLogger("outreach.slack")
 
@@ -66,16 +67,20 @@ class SlackServer:
         host: str = "0.0.0.0",
         routes: Iterable[web.RouteDef] = (),
         installations: SlackInstallations | None = None,
-        pool: WorkerPool | None = None,
+        tips_for: TipsFor | None = None,
+        jobs: JobQueue | None = None,
     ) -> None:
+        """`tips_for` gives the tips commands posting through `poster`; with `jobs` (worker
+        processes) the lazy listeners run there."""
         check_settings(settings)
         self.settings = settings
         self._own_installations = installations is None
         self.installations = installations or open_installations(settings)
-        self.app, self.deps = build_app_with_deps(
-            service, settings, client, self.installations, pool
-        )
-        self.poster = SlackTipPoster(self.deps.client, self.installations)
+        client = client or build_client(settings)
+        self.poster = SlackTipPoster(client, self.installations)
+        tips = tips_for(self.poster) if tips_for else None
+        self.deps = SlackDeps.build(service, settings, client, tips)
+        self.app = build_app(self.deps, self.installations, jobs=jobs)
         self.mode = "socket" if settings.slack_app_token else "http"
         self.host = host
         self.port: int | None = None
@@ -188,11 +193,17 @@ async def run_slack(
     client: AsyncWebClient | None = None,
     routes: Iterable[web.RouteDef] = (),
     installations: SlackInstallations | None = None,
+    tips_for: TipsFor | None = None,
 ) -> None:
     """Serve Slack until `stop` is set, then shut down gracefully; raises `AdapterFailed`
     when Slack refuses a token."""
     server = SlackServer(
-        service, settings, client=client, routes=routes, installations=installations
+        service,
+        settings,
+        client=client,
+        routes=routes,
+        installations=installations,
+        tips_for=tips_for,
     )
     await server.start()
     stopped = asyncio.create_task(stop.wait())

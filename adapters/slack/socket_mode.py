@@ -22,7 +22,7 @@ from slack_sdk.socket_mode.aiohttp import SocketModeClient
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.errors import error_code, retry_after
-from bot.lifecycle import AdapterFailed
+from bot.ports import AdapterFailed
 
 log = logging.getLogger("outreach.slack")
 

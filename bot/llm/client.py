@@ -12,11 +12,11 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from tenacity import AsyncRetrying, RetryCallState, retry_if_exception
 
+from bot.llm.retry_after import retry_after_seconds
 from bot.models import FallbackReason
 from bot.settings import Settings
 
@@ -70,30 +70,6 @@ class Meter:
 class Completion:
     content: str
     finish_reason: str | None
-
-
-def retry_after_seconds(exc: BaseException) -> float | None:
-    """The server's `Retry-After` (or `retry-after-ms`) in seconds, when it sent one."""
-    response = getattr(exc, "response", None)
-    headers = getattr(response, "headers", None)
-    if headers is None:
-        return None
-    milliseconds = headers.get("retry-after-ms")
-    if milliseconds:
-        try:
-            return max(0.0, float(milliseconds) / 1000)
-        except ValueError:
-            pass
-    value = headers.get("retry-after")
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        try:
-            return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
-        except (TypeError, ValueError):
-            return None
 
 
 class ChatClient:

@@ -19,13 +19,8 @@ from typing import Any, Literal
 
 from bot.principles import load_data
 from bot.rules.lexicon import expand_pattern
+from bot.rules.scan import HAVE_RE2, Texts, compile_pattern, finditer, group_span, join_patterns
 from bot.rules.text import Draft, Sentence
-
-_RE2: Any
-try:
-    import re2 as _RE2
-except ImportError:  # pragma: no cover - a platform without google-re2 wheels
-    _RE2 = None
 
 Subject = Literal["sender", "recipient", "third", "none"]
 About = Literal["sender", "recipient", "shared", "none"]
@@ -55,38 +50,6 @@ _IMPLIED_I = frozenset(
 )
 
 
-def _compile(pattern: str, *, cased: bool, fast: bool) -> Any:
-    """RE2 on UTF-8 bytes when `fast` (one encoding per draft), else Python's `re`."""
-    if fast:
-        return _RE2.compile((("(?i)" if cased else "") + pattern).encode("utf-8"))
-    return re.compile(pattern, re.I if cased else 0)
-
-
-_UNANCHORED = _RE2._Anchor.UNANCHORED if _RE2 is not None else None
-
-
-def _finditer(regex: Any, data: Any) -> Any:
-    """(start, end, group spans) of each match; RE2's C++ matcher called directly on bytes
-    (the wrapper's per-match generator costs more than the matching here)."""
-    if isinstance(data, str):
-        for match in regex.finditer(data):
-            yield match.start(), match.end(), match
-        return
-    matcher = regex._regexp
-    position, end = 0, len(data)
-    while position <= end:
-        spans = matcher.Match(_UNANCHORED, data, position, end)
-        start, stop = spans[0]
-        if start < 0:
-            return
-        yield start, stop, spans
-        position = stop if stop > start else stop + 1
-
-
-def _join(patterns: list[str]) -> str:
-    return "|".join(f"(?:{p})" for p in patterns)
-
-
 @dataclass(frozen=True)
 class Act:
     name: str
@@ -110,7 +73,7 @@ class ActBook:
 @cache
 def load_acts(fast: bool = True) -> ActBook:
     """The acts, compiled once; `fast=False` uses Python's engine only."""
-    fast = fast and _RE2 is not None
+    fast = fast and HAVE_RE2
     raw = load_data("acts.yaml")
     assert isinstance(raw, dict)
     acts: list[Act] = []
@@ -122,7 +85,7 @@ def load_acts(fast: bool = True) -> ActBook:
             regex, cased = expand_pattern(pattern)
             by_case[cased].append(regex)
         compiled = tuple(
-            (_compile(_join(group), cased=cased, fast=fast), cased)
+            (compile_pattern(join_patterns(group), cased=cased, fast=fast), cased)
             for cased, group in by_case.items()
             if group
         )
@@ -144,12 +107,14 @@ def load_acts(fast: bool = True) -> ActBook:
             lead_names.append(name)
             for cased, group in leads.items():
                 if group:
-                    lead_parts[cased].append(f"(?P<a{index}>{_join(group)})")
+                    lead_parts[cased].append(f"(?P<a{index}>{join_patterns(group)})")
     compiled_leads = []
     for cased, parts in lead_parts.items():
         if not parts:
             continue
-        regex = _compile("(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast)
+        regex = compile_pattern(
+            "(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast
+        )
         groups = {
             number: lead_names[int((name.decode() if isinstance(name, bytes) else name)[1:])]
             for name, number in regex.groupindex.items()
@@ -197,65 +162,6 @@ def subject_of(lower: str) -> Subject:
     return "third"
 
 
-class _Texts:
-    """The draft's lower-cased and original views as the engine wants them, and a map from
-    the engine's offsets back to characters (UTF-8 bytes are offsets only for ASCII)."""
-
-    def __init__(self, draft: Draft, starts: list[int], fast: bool) -> None:
-        # Every sentence on a line of its own, so `^` marks where one starts.
-        lower, original = _line_starts(draft.lower, starts), _line_starts(draft.masked, starts)
-        if not fast:
-            self.lower: Any = lower
-            self.original: Any = original
-            self._starts: list[int] | None = None
-            self.ascii = True
-            return
-        self.lower = lower.encode("utf-8")
-        self.original = original.encode("utf-8")
-        ascii_only = len(self.lower) == len(lower)
-        self.ascii = ascii_only
-        self._starts = None if ascii_only else _char_starts(self.lower)
-        self._ostarts = None if ascii_only else _char_starts(self.original)
-
-    def char(self, offset: int, on_original: bool) -> int:
-        if self._starts is None:
-            return offset
-        starts = self._ostarts if on_original else self._starts
-        assert starts is not None
-        return bisect.bisect_right(starts, offset) - 1
-
-    def byte(self, offset: int, on_original: bool) -> int:
-        if self._starts is None:
-            return offset
-        starts = self._ostarts if on_original else self._starts
-        assert starts is not None
-        return starts[offset] if offset < len(starts) else len(starts)
-
-
-def _group_span(spans: Any, number: int) -> tuple[int, int]:
-    if isinstance(spans, list):
-        return spans[number]
-    return spans.span(number)  # a `re` match object, when RE2 is missing
-
-
-def _line_starts(text: str, starts: list[int]) -> str:
-    """`text` with the space before each sentence start turned into a line break."""
-    pieces = []
-    previous = 0
-    for start in starts:
-        if start > 0 and text[start - 1] in " \t\r\f\v":
-            pieces.append(text[previous : start - 1])
-            pieces.append("\n")
-            previous = start
-    pieces.append(text[previous:])
-    return "".join(pieces)
-
-
-def _char_starts(data: bytes) -> list[int]:
-    """Byte offset of each character (UTF-8 continuation bytes start no character)."""
-    return [i for i, b in enumerate(data) if b & 0xC0 != 0x80]
-
-
 def analyse(
     draft: Draft, sentences: Iterable[Sentence], book: ActBook | None = None
 ) -> list[SentenceActs]:
@@ -266,26 +172,26 @@ def analyse(
         return []
     starts = [s.start for s in chosen]
     found: list[dict[str, tuple[int, int]]] = [{} for _ in chosen]
-    lined = _Texts(draft, starts, book.fast)
+    lined = Texts(draft, starts, book.fast)
     ends = [s.end for s in chosen]
     plain = lined.ascii  # byte offsets are character offsets: no mapping per match
     for act in book.acts:
         name = act.name
         for regex, on_original in act.anywhere:
-            for begin, stop, _ in _finditer(regex, lined.original if on_original else lined.lower):
+            for begin, stop, _ in finditer(regex, lined.original if on_original else lined.lower):
                 start = begin if plain else lined.char(begin, on_original)
                 index = bisect.bisect_right(starts, start) - 1
                 if index < 0 or start >= ends[index] or name in found[index]:
                     continue
                 found[index][name] = (start, stop if plain else lined.char(stop, on_original))
     for regex, on_original, groups in book.leads:
-        for begin, stop, spans in _finditer(regex, lined.original if on_original else lined.lower):
+        for begin, stop, spans in finditer(regex, lined.original if on_original else lined.lower):
             start = lined.char(begin, on_original)
             index = bisect.bisect_right(starts, start) - 1
             if stop <= begin or index < 0 or start != chosen[index].start:
                 continue
             act_name = next(
-                (name for number, name in groups.items() if _group_span(spans, number)[0] >= 0),
+                (name for number, name in groups.items() if group_span(spans, number)[0] >= 0),
                 None,
             )
             if act_name is not None:

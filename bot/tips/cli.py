@@ -9,7 +9,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,9 +30,19 @@ if TYPE_CHECKING:
     from bot.store import Store
 
 PLATFORMS = ("slack", "discord", "console")
+# Every configured platform's poster for one `tips tick` (the composition's `cron_posters`).
+PostersFor = Callable[[Settings], AbstractAsyncContextManager[Mapping[str, "TipPoster"]]]
+# Why a platform's tips cannot be posted, when its credentials are not configured.
+MISSING_CREDENTIALS = {
+    "slack": "SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID, for OAuth)",
+    "discord": "DISCORD_TOKEN is not set",
+}
 
 
-def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def register(
+    subparsers: argparse._SubParsersAction[argparse.ArgumentParser],
+    posters_for: PostersFor | None = None,
+) -> None:
     tips = subparsers.add_parser("tips", help="weekly channel tips: library, subscriptions, tick")
     actions = tips.add_subparsers(dest="tips_action", required=True, metavar="ACTION")
 
@@ -54,7 +65,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
     tick = actions.add_parser("tick", help="run one scheduler tick and exit (for cron)")
     tick.add_argument("--at", default=None, help="ISO-8601 instant (default now; naive = UTC)")
-    tick.set_defaults(handler=cmd_tick)
+    tick.set_defaults(handler=cmd_tick, posters_for=posters_for)
 
     database = subparsers.add_parser("db", help="database maintenance")
     db_actions = database.add_subparsers(dest="db_action", required=True, metavar="ACTION")
@@ -177,8 +188,8 @@ def cmd_status(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_tick(
     args: argparse.Namespace, settings: Settings, posters: Mapping[str, TipPoster] | None = None
 ) -> int:
-    """One tick through `posters` (default: every configured platform's poster and the
-    console's, which prints one JSON line per post)."""
+    """One tick through `posters` (default: what `posters_for`, given to `register`, yields:
+    every configured platform's poster and the console's, one JSON line per post)."""
     from bot.tips.library import load_library
     from bot.tips.ticker import Ticker
 
@@ -193,11 +204,10 @@ def cmd_tick(
 
     async def tick() -> tuple[list[Any], list[str]]:
         """The outcomes, and the platform of each subscription no poster could serve."""
-        if posters is not None:
-            return await tick_through(posters)
-        from bot.cron import cron_posters
-
-        async with cron_posters(settings) as configured:
+        posters_for: PostersFor | None = getattr(args, "posters_for", None)
+        if posters is not None or posters_for is None:
+            return await tick_through(posters or {})
+        async with posters_for(settings) as configured:
             return await tick_through(configured)
 
     async def tick_through(chosen: Mapping[str, TipPoster]) -> tuple[list[Any], list[str]]:
@@ -225,8 +235,6 @@ def cmd_tick(
 
 
 def _say_skipped(platforms: list[str]) -> None:
-    from bot.platforms import MISSING_CREDENTIALS
-
     for platform in sorted(set(platforms)):
         count = platforms.count(platform)
         subscriptions = "subscription" if count == 1 else "subscriptions"

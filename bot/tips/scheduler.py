@@ -34,8 +34,10 @@ class _GuardedTick:
         self.clock = clock
         self.interval_s = interval_s
         self.failing = False
+        self.running: asyncio.Task[object] | None = None
 
     async def run(self) -> None:
+        self.running = asyncio.current_task()
         try:
             await self.ticker.tick(self.clock())
         except asyncio.CancelledError:
@@ -53,6 +55,16 @@ class _GuardedTick:
             if self.failing:
                 log.info("tips tick recovered")
             self.failing = False
+        finally:
+            self.running = None
+
+    async def settle(self, timeout: float) -> bool:
+        """Wait up to `timeout` s for the tick under way; False if it is still running."""
+        tick = self.running
+        if tick is None or tick.done():
+            return True
+        await asyncio.wait({tick}, timeout=max(0.0, timeout))
+        return tick.done()
 
 
 async def run_scheduler(
@@ -60,11 +72,15 @@ async def run_scheduler(
     stop: asyncio.Event,
     interval_s: float = 60,
     clock: Callable[[], datetime] = _utcnow,
+    settle_s: float = 5.0,
 ) -> None:
-    """Tick every `interval_s` seconds until `stop` is set."""
+    """Tick every `interval_s` seconds until `stop` is set; then let the tick under way finish
+    for up to `settle_s` seconds (past that it is cut short: the claims let the next tick, here
+    or on another replica, take up what it had not posted). When this returns, no tick runs."""
+    guarded = _GuardedTick(ticker, clock, interval_s)
     scheduler = AsyncIOScheduler(event_loop=asyncio.get_running_loop(), timezone=UTC)
     scheduler.add_job(
-        _GuardedTick(ticker, clock, interval_s).run,  # a coroutine function: awaited on the loop
+        guarded.run,  # a coroutine function: awaited on the loop
         "interval",
         seconds=interval_s,
         next_run_time=datetime.now(UTC),
@@ -76,5 +92,8 @@ async def run_scheduler(
     scheduler.start()
     try:
         await stop.wait()
+        scheduler.pause()  # no new tick
+        await guarded.settle(settle_s)
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.shutdown(wait=False)  # cancels a tick still running
+        await guarded.settle(1.0)

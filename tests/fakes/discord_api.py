@@ -15,10 +15,10 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.fakes.discord_http import json_response, read_body
 from tests.fakes.discord_payloads import APP_ID, BOT_USER_ID, message_payload, next_id, user_payload
 
 MESSAGE_CONTENT = 1 << 15  # the privileged gateway intent bit
-JSON = "application/json"  # discord.py parses bodies only with exactly this content type
 
 
 @dataclass
@@ -201,14 +201,14 @@ class FakeDiscord:
     # --- REST ------------------------------------------------------------------------------
     async def _rest(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
-        body, files = await _read_body(request)
+        body, files = await read_body(request)
         self.requests.append(Recorded(request.method, path, dict(request.query), body, files))
         await self._notify()
         for failure in self._failures:
             if failure.times > 0 and failure.method == request.method:
                 if failure.pattern.fullmatch(path):
                     failure.times -= 1
-                    return _json(failure.body, failure.status, failure.headers)
+                    return json_response(failure.body, failure.status, failure.headers)
         for method, pattern, handler in self._routes:
             match = pattern.fullmatch(path)
             if method == request.method and match:
@@ -216,8 +216,8 @@ class FakeDiscord:
                 status = 200
                 if isinstance(result, tuple):
                     status, result = result
-                return _json(result, status)
-        return _json({"code": 0, "message": "404: Not Found"}, 404)
+                return json_response(result, status)
+        return json_response({"code": 0, "message": "404: Not Found"}, 404)
 
     def _me(self, *_: Any) -> dict[str, Any]:
         return user_payload(BOT_USER_ID, name="outreach-review", bot=True)
@@ -292,26 +292,3 @@ class FakeDiscord:
         )
         self.messages[message["id"]] = message
         return message
-
-
-def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:
-    # Not web.json_response: it appends "; charset=utf-8", which discord.py treats as text.
-    body = json.dumps(data).encode("utf-8")
-    return web.Response(body=body, status=status, headers={"Content-Type": JSON, **(headers or {})})
-
-
-async def _read_body(request: web.Request) -> tuple[Any, list[tuple[str, bytes]]]:
-    if not request.can_read_body:
-        return None, []
-    if request.content_type.startswith("multipart/"):
-        form = await request.post()
-        files: list[tuple[str, bytes]] = []
-        body: Any = None
-        for name, value in form.items():
-            if name == "payload_json":
-                body = json.loads(str(value))
-            elif isinstance(value, web.FileField):
-                files.append((value.filename, value.file.read()))
-        return body, files
-    raw = await request.read()
-    return (json.loads(raw) if raw else None), []

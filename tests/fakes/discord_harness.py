@@ -7,24 +7,15 @@ import contextlib
 from collections.abc import AsyncIterator
 from typing import Any
 
-import pytest
 from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import OutreachBot, build_bot
+from bot.ports import TipsFor
 from bot.service import ReviewService
 from bot.settings import Settings
 from tests.fakes.discord_api import FakeDiscord, Recorded
 from tests.fakes.discord_payloads import APP_ID
-
-
-@pytest.fixture(name="fake")
-async def fake_discord() -> AsyncIterator[FakeDiscord]:
-    """A started fake Discord; import this into a test module to get the `fake` fixture."""
-    server = FakeDiscord()
-    await server.start()
-    yield server
-    await server.close()
 
 
 def discord_settings(fake: FakeDiscord, **overrides: Any) -> Settings:
@@ -43,12 +34,16 @@ def discord_settings(fake: FakeDiscord, **overrides: Any) -> Settings:
 
 @contextlib.asynccontextmanager
 async def running_bot(
-    fake: FakeDiscord, service: ReviewService, settings: Settings
+    fake: FakeDiscord,
+    service: ReviewService,
+    settings: Settings,
+    *,
+    tips_for: TipsFor | None = None,
 ) -> AsyncIterator[OutreachBot]:
     """Start the bot (login, command sync, gateway READY) and close it afterwards, restoring
     the process-wide endpoints discord.py keeps on its classes."""
     saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    bot = build_bot(service, settings, guild_ready_timeout=0.01)
+    bot = build_bot(service, settings, tips_for=tips_for, guild_ready_timeout=0.01)
     try:
         async with bot:  # initialises the client, so wait_until_ready() may be awaited
             runner = asyncio.create_task(bot.start(settings.discord_token or ""))

@@ -3,8 +3,7 @@
 Accepts GET and POST with query, form or JSON bodies at `/api/<method>`, records every
 call, answers with plausible payloads, and can be scripted to fail (`not_in_channel`,
 `ratelimited` with `Retry-After`...). It also records what is posted to `response_url`s
-(`/response/<name>`) and can make one of them expire. Also: request signing helpers
-for sending Slack's own requests to an app served in HTTP mode, and `oauth.v2.access`
+(`/response/<name>`) and can make one of them expire. Also `oauth.v2.access`
 for the install flow: `grant(code, team)` scripts what Slack's consent page would hand
 back, and `auth.test` then answers with the team that token was issued for.
 """
@@ -12,8 +11,6 @@ back, and `auth.test` then answers with the team that token was issued for.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import itertools
 import json
 import time
@@ -22,7 +19,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
-from slack_sdk.signature import SignatureVerifier
 
 Payload = dict[str, Any]
 JSON_FIELDS = ("blocks", "view", "attachments", "metadata")
@@ -255,61 +251,3 @@ class FakeSlackApi:
             return web.Response(status=404, text="expired_url")
         self.response_posts.append((name, await request.json()))
         return web.Response(text="ok")
-
-
-# ---- Slack's side of HTTP mode: signed requests --------------------------------------------
-def sign(secret: str, body: str | bytes, timestamp: int | None = None) -> dict[str, str]:
-    """The `X-Slack-Signature` / `X-Slack-Request-Timestamp` headers Slack would send."""
-    ts = str(int(time.time()) if timestamp is None else timestamp)
-    if isinstance(body, bytes):  # any bytes, UTF-8 or not: Slack signs what it sends
-        digest = hmac.new(secret.encode(), f"v0:{ts}:".encode() + body, hashlib.sha256)
-        return {"X-Slack-Signature": f"v0={digest.hexdigest()}", "X-Slack-Request-Timestamp": ts}
-    signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
-    assert signature is not None
-    return {"X-Slack-Signature": signature, "X-Slack-Request-Timestamp": ts}
-
-
-def command_body(
-    command: str,
-    text: str,
-    *,
-    response_url: str,
-    user: str = "U0ALICE",
-    channel: str = "C0GENERAL",
-    team: str = "T0TEAM",
-) -> str:
-    return urllib.parse.urlencode(
-        {
-            "command": command,
-            "text": text,
-            "response_url": response_url,
-            "trigger_id": "1.2.trig",
-            "user_id": user,
-            "user_name": "alice",
-            "channel_id": channel,
-            "channel_name": "general",
-            "team_id": team,
-            "team_domain": "test",
-            "api_app_id": "A0APP",
-            "token": "legacy",
-        }
-    )
-
-
-def interaction_body(payload: Payload) -> str:
-    return urllib.parse.urlencode({"payload": json.dumps(payload)})
-
-
-def event_body(event: Payload, *, event_id: str, team: str = "T0TEAM") -> str:
-    return json.dumps(
-        {
-            "token": "legacy",
-            "team_id": team,
-            "api_app_id": "A0APP",
-            "type": "event_callback",
-            "event": event,
-            "event_id": event_id,
-            "event_time": int(time.time()),
-            "authorizations": [{"team_id": team, "user_id": "U0BOT", "is_bot": True}],
-        }
-    )

@@ -22,7 +22,8 @@ from bot.ports import ChannelContext, TipsReply
 from bot.principles import load_principles
 from bot.service import ReviewService
 from bot.settings import Settings
-from tests.fakes.slack_api import FakeSlackApi, command_body, event_body, interaction_body, sign
+from tests.fakes.slack_api import FakeSlackApi
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
 
 SECRET = "test-signing-secret"
 Payload = dict[str, Any]
@@ -99,29 +100,6 @@ class StubTips:
         return self.reply
 
 
-class MemoryStore:
-    """The service's store port in memory; shared by two replicas to test dedupe."""
-
-    def __init__(self) -> None:
-        self.events: set[tuple[str, str]] = set()
-        self.feedback: list[tuple[str, str, dict[str, str], str]] = []
-        self.counted = 0
-
-    def claim_event(self, platform: str, event_key: str) -> bool:
-        if (platform, event_key) in self.events:
-            return False
-        self.events.add((platform, event_key))
-        return True
-
-    def record_feedback(
-        self, review_id: str, vote: str, statuses: dict[str, str], platform: str
-    ) -> None:
-        self.feedback.append((review_id, vote, statuses, platform))
-
-    def count_review(self, platform: str, workspace: str, review: Review) -> None:
-        self.counted += 1
-
-
 @dataclass
 class Reply:
     status: int
@@ -167,11 +145,12 @@ class SlackHarness:
             await self.api.start()
         self.settings = harness_settings(self.api, **self._overrides)
         client = build_client(self.settings)
-        tips = self._tips_factory(SlackTipPoster(client)) if self._tips_factory else self._tips
-        self.service = ReviewService(
-            self.settings, grader=self._grader, store=self._store, tips=tips
+        stub = self._tips
+        tips_for = self._tips_factory or ((lambda poster: stub) if stub is not None else None)
+        self.service = ReviewService(self.settings, grader=self._grader, store=self._store)
+        self.server = SlackServer(
+            self.service, self.settings, client=client, host="127.0.0.1", tips_for=tips_for
         )
-        self.server = SlackServer(self.service, self.settings, client=client, host="127.0.0.1")
         await self.server.start()
         self.session = aiohttp.ClientSession()
         return self

@@ -18,7 +18,7 @@ import pytest
 
 from bot.ports import PostOk, PostResult, RenderedTip
 from bot.settings import Settings
-from bot.store import Store, open_store
+from bot.store import open_store
 
 PG_SKIP_REASON = (
     "PostgreSQL tests need TEST_DATABASE_URL "
@@ -84,15 +84,6 @@ def backend_url(backend: str, tmp_path: Path) -> Iterator[str]:
             yield url
 
 
-@pytest.fixture(name="store", params=["sqlite", "postgresql"])
-def tips_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    """The store on each backend; import this into a test module to get the `store` fixture."""
-    with backend_url(request.param, tmp_path) as url:
-        opened = open_store(url)
-        yield opened
-        opened.close()
-
-
 def tips_settings(**overrides: Any) -> Settings:
     values: dict[str, Any] = {"outreach_tips_tz": "UTC", "outreach_tips_digest": "off"}
     return Settings(**{**values, **overrides})
@@ -136,7 +127,6 @@ class RecordingPoster:
 
 def race_worker(url: str, times: list[str], barrier: Any, results: Any) -> None:
     """One ticker process of the multi-process race: tick at each instant, report posts."""
-    from bot.store import open_store
     from bot.tips import Ticker, load_library
 
     store = open_store(url)

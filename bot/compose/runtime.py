@@ -1,36 +1,23 @@
-"""`outreach-review serve`: every adapter with credentials in one asyncio process, plus the tips
-scheduler and the health endpoints; the console when no platform is configured.
-
-`serve()` is the CLI entry; `run_services()` is the async entry tests drive in-process;
-`Runtime` holds the running pieces (start, wait, graceful shutdown). This module is the
-composition root, the one place in `bot/` that imports the adapters (lazily).
-"""
+"""`Runtime`: the running `serve` process. It builds the core's parts once (store, service,
+metrics, health), hands each adapter what it needs, and starts and stops it all in order."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO
 
-from bot.app import ReconnectingStore, build_grader
-from bot.health import Health, HealthServer
-from bot.lifecycle import (
-    AdapterFailed,
-    close_store_within,
-    exit_now,
-    open_store_within,
-    quietly,
-    settle_tasks,
-)
+from bot.compose.health import Health, HealthServer
+from bot.compose.lifecycle import close_store_within, open_store_within, quietly
+from bot.compose.platforms import Platforms
+from bot.compose.wiring import build_service, tips_for
+from bot.compose.worker_pool import WorkerPool
 from bot.metrics import MeteredPoster, Metrics
-from bot.platforms import Platforms, choose_platforms, log_level_for
 from bot.ports import Grader, TipPoster
 from bot.service import ReviewService
-from bot.settings import Settings, SettingsError
-from bot.workers import WorkerPool
+from bot.settings import Settings
+from bot.store.reconnecting import ReconnectingStore
 
 if TYPE_CHECKING:
     from adapters.discord import OutreachBot
@@ -38,17 +25,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("outreach.serve")
 
-EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1
 # Opening (and migrating) the store at start waits this long at most; past it `serve` starts
 # anyway, with the store down, and the open goes on in its thread.
 STORE_START_TIMEOUT_S = 3.0
-# discord.py runs each interaction and event in a task with one of these names.
-DISCORD_WORK_TASKS = (
-    "CommandTree-invoker",
-    "discord-ui-view-dispatch-",
-    "discord-ui-modal-dispatch-",
-    "discord.py: on_raw_reaction_add",
-)
 
 
 class Runtime:
@@ -61,7 +41,7 @@ class Runtime:
         platforms: Platforms,
         *,
         grader: Grader | None = None,
-        store: Any = None,
+        store: ReconnectingStore | None = None,
         slack_client: Any = None,
         stdin: TextIO | None = None,
         stdout: TextIO | None = None,
@@ -77,10 +57,12 @@ class Runtime:
         self.metrics = Metrics()
         self.store = store if store is not None else ReconnectingStore(settings.database_url)
         if grader is None:
-            grader = build_grader(settings, metrics=self.metrics)
-        self.service = ReviewService(
-            settings, grader=grader, store=self.store, metrics=self.metrics
-        )
+            self.service = build_service(settings, store=self.store, metrics=self.metrics)
+        else:
+            self.service = ReviewService(
+                settings, grader=grader, store=self.store, metrics=self.metrics
+            )
+        self.tips_for = tips_for(self.store, settings, self.metrics)
         self.health = Health(self.metrics, self.store)
         self.slack: SlackServer | None = None
         self.discord: OutreachBot | None = None
@@ -91,14 +73,15 @@ class Runtime:
         self._background_stop = asyncio.Event()
         self._discord_stop = asyncio.Event()
         self._tasks: dict[str, asyncio.Task[Any]] = {}
+        self.posters: dict[str, TipPoster] = {}  # each platform's, once started
         self.console_abandoned = False
 
     # --- start ---
 
     async def start(self) -> None:
-        if hasattr(self.store, "connect"):  # migrations now; logs once if the store is down
-            self.metrics.store_state(await open_store_within(self.store, STORE_START_TIMEOUT_S))
-        posters = self._build_adapters()
+        # Migrations now; logs once if the store is down.
+        self.metrics.store_state(await open_store_within(self.store, STORE_START_TIMEOUT_S))
+        posters = self.posters = self._build_adapters()
         self._start_tips(posters)
         if self.slack is not None:
             await self.slack.start()
@@ -115,8 +98,11 @@ class Runtime:
         if self.platforms.console:
             from adapters.console import run_console
 
+            console_tips = self.tips_for(posters["console"])
             self._tasks["console"] = asyncio.create_task(
-                run_console(self.service, self.settings, self._stdin, self._stdout),
+                run_console(
+                    self.service, self.settings, self._stdin, self._stdout, tips=console_tips
+                ),
                 name="serve-console",
             )
         log.info("serving", extra={"adapters": ",".join(self.adapter_names)})
@@ -128,6 +114,7 @@ class Runtime:
                                 ("console", chosen.console)) if on]  # fmt: skip
 
     def _build_adapters(self) -> dict[str, TipPoster]:
+        """The adapters chosen, each handed the service and its tips; their posters."""
         from adapters.console_tips import ConsoleTipPoster
 
         # With the console running, a tip posted to it is shown to its reader, not as JSON.
@@ -145,26 +132,30 @@ class Runtime:
                 client=self._slack_client or build_client(self.settings),
                 host=self.host,
                 routes=self.health.routes() if http_mode else (),
-                pool=self.workers,
+                tips_for=self.tips_for,
+                jobs=self.workers,
             )
             posters["slack"] = self.slack.poster
             self.health.add_check("slack", self.slack.connected)
         if self.platforms.discord:
-            from adapters.discord import DiscordTipPoster, build_bot
+            from adapters.discord import build_bot
 
             bot = self.discord = build_bot(
-                self.service, self.settings, guild_ready_timeout=self._discord_ready_timeout
+                self.service,
+                self.settings,
+                tips_for=self.tips_for,
+                guild_ready_timeout=self._discord_ready_timeout,
             )
-            posters["discord"] = DiscordTipPoster(bot)
+            posters["discord"] = bot.poster
 
             async def discord_ready() -> bool:
                 return bot.is_ready() and not bot.is_closed()
 
             self.health.add_check("discord", discord_ready)
-        return {name: MeteredPoster(poster, self.metrics) for name, poster in posters.items()}
+        return posters
 
     def _start_workers(self) -> WorkerPool:
-        from adapters.slack.workers import worker_main
+        from bot.compose.worker_process import worker_main
 
         pool = WorkerPool(self.settings, self.settings.outreach_workers, worker_main, self.metrics)
         pool.start()
@@ -176,14 +167,13 @@ class Runtime:
         return pool
 
     def _start_tips(self, posters: Mapping[str, TipPoster]) -> None:
-        from bot.tips import Ticker, TipsCommands, load_library, run_scheduler
-        from bot.tips.scheduler import Tickable
+        from bot.tips import Ticker, load_library, run_scheduler
 
-        library = load_library()
-        self.service.tips = TipsCommands(self.store, library, posters, self.settings)
-        ticker = cast(Tickable, Ticker(self.store, library, posters, self.settings))
+        metered = {name: MeteredPoster(poster, self.metrics) for name, poster in posters.items()}
+        ticker = Ticker(self.store, load_library(), metered, self.settings)
         self._tasks["scheduler"] = asyncio.create_task(
-            run_scheduler(ticker, self._background_stop), name="serve-scheduler"
+            run_scheduler(ticker, self._background_stop, settle_s=self.grace),
+            name="serve-scheduler",
         )
 
     def _needs_health_server(self) -> bool:
@@ -222,11 +212,17 @@ class Runtime:
         return EXIT_OK
 
     async def shutdown(self) -> None:
-        """Stop taking work, let in-flight reviews finish for up to `grace` s, close it all."""
+        """Stop taking work, let in-flight work finish for up to `grace` s, close it all; the
+        store last, once nothing uses it (a tick, a review, a worker, a console)."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.grace
+
+        def left(at_least: float = 1.0) -> float:
+            return max(at_least, deadline - loop.time())
+
         self.health.draining = True
         self.service.begin_drain()
+        self._background_stop.set()  # no new tick; the one under way settles
         slack_stopping = (
             asyncio.create_task(self.slack.stop(grace=self.grace)) if self.slack else None
         )
@@ -237,25 +233,26 @@ class Runtime:
         )
         unfinished = await self.service.drain(deadline - loop.time())
         if self.discord is not None:
-            await settle_tasks(DISCORD_WORK_TASKS, deadline - loop.time())
+            from adapters.discord import settle_work
+
+            await settle_work(deadline - loop.time())
         if unfinished:
             log.warning("reviews cut short at shutdown", extra={"unfinished": unfinished})
         self._discord_stop.set()
-        self._background_stop.set()
         console = self._tasks.get("console")
         if console is not None and not console.done():
             self.console_abandoned = True  # its stdin read is blocked in a thread
             console.cancel()
         for task in self._tasks.values():
-            await quietly(task, timeout=max(1.0, deadline - loop.time()))
+            await quietly(task, timeout=left())
         if slack_stopping is not None:
-            await quietly(slack_stopping, timeout=max(1.0, deadline - loop.time()))
+            await quietly(slack_stopping, timeout=left())
         if workers_stopping is not None:
-            await quietly(workers_stopping, timeout=max(1.0, deadline - loop.time()) + 5)
+            await quietly(workers_stopping, timeout=left() + 5)
         if self.health_server is not None:
             await self.health_server.stop()
         await self.service.aclose()
-        await close_store_within(self.store, max(0.5, deadline - loop.time()))
+        await close_store_within(self.store, left(0.5))
         log.info("stopped")
 
     async def _stop_workers(
@@ -267,61 +264,3 @@ class Runtime:
         if slack_stopping is not None:
             await asyncio.wait({slack_stopping}, timeout=max(0.1, deadline - loop.time()))
         await self.workers.stop(grace=max(1.0, deadline - loop.time()))
-
-
-async def run_services(
-    settings: Settings,
-    platforms: Platforms,
-    stop: asyncio.Event,
-    **runtime_options: Any,
-) -> int:
-    """Start everything, run until `stop` (or the console ends), shut down; the exit code."""
-    runtime = Runtime(settings, platforms, **runtime_options)
-    try:
-        await runtime.start()
-        code = await runtime.wait(stop)
-    finally:
-        await runtime.shutdown()
-    if runtime.console_abandoned:
-        exit_now(code)
-    return code
-
-
-async def _main(settings: Settings, platforms: Platforms) -> int:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, stop.set)
-    return await run_services(settings, platforms, stop)
-
-
-def serve(settings: Settings, *, slack: bool, discord: bool, console: bool) -> int:
-    from bot.logs import configure_logging
-
-    try:
-        platforms = choose_platforms(settings, slack=slack, discord=discord, console=console)
-        configure_logging(log_level_for(settings, platforms))
-        return asyncio.run(_main(settings, platforms))
-    except SettingsError as error:
-        print(f"outreach-review: {error}", file=sys.stderr)
-        return EXIT_CONFIG
-    except AdapterFailed as error:  # e.g. Slack refused SLACK_APP_TOKEN
-        print(f"outreach-review: {error}", file=sys.stderr)
-        return EXIT_FAILED
-    except BrokenPipeError:  # the console's reader went away: the CLI ends quietly
-        raise
-    except OSError as error:  # e.g. the port is taken
-        print(f"outreach-review: cannot start: {error}", file=sys.stderr)
-        return EXIT_FAILED
-
-
-def serve_from_env(*, slack: bool = False, discord: bool = False, console: bool = False) -> int:
-    """Read the settings (environment and `.env`) and serve; for `python -m adapters.…`."""
-    from bot.settings import load_settings
-
-    try:
-        settings = load_settings()
-    except SettingsError as error:
-        print(f"outreach-review: {error}", file=sys.stderr)
-        return EXIT_CONFIG
-    return serve(settings, slack=slack, discord=discord, console=console)

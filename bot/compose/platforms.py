@@ -18,12 +18,6 @@ NO_PLATFORM = (
     "(or .venv/bin/outreach-review serve)."
 )
 
-# Why a platform's tips cannot be posted, when its credentials are not configured.
-MISSING_CREDENTIALS = {
-    "slack": "SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID, for OAuth)",
-    "discord": "DISCORD_TOKEN is not set",
-}
-
 
 @dataclass(frozen=True)
 class Platforms:

@@ -1,6 +1,6 @@
 """Posters for a one-shot `outreach-review tips tick` (an external cron, a Kubernetes CronJob).
 
-Like `bot.serve`, a composition root: it imports the adapters lazily. Every platform with
+It imports the adapters lazily, as `serve` does. Every platform with
 credentials gets its poster: Slack through the Web API (per-workspace tokens when installed
 with OAuth), Discord through its REST API only (logged in, no gateway connection), and the
 console, which prints one JSON line per post.
@@ -33,21 +33,7 @@ async def cron_posters(settings: Settings) -> AsyncIterator[dict[str, TipPoster]
                 stack.callback(installations.close)
             posters["slack"] = SlackTipPoster(build_client(settings), installations)
         if settings.discord_token:
-            posters["discord"] = await stack.enter_async_context(_discord_poster(settings))
+            from adapters.discord.rest_poster import rest_poster
+
+            posters["discord"] = await stack.enter_async_context(rest_poster(settings))
         yield posters
-
-
-@asynccontextmanager
-async def _discord_poster(settings: Settings) -> AsyncIterator[TipPoster]:
-    import discord
-
-    from adapters.discord import DiscordTipPoster
-    from adapters.discord.app import point_at_endpoints
-
-    point_at_endpoints(settings)
-    client = discord.Client(intents=discord.Intents.none())
-    try:
-        await client.login(settings.discord_token or "")
-        yield DiscordTipPoster(client)
-    finally:
-        await client.close()

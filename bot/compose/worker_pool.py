@@ -1,17 +1,18 @@
-"""Review work in worker processes, so the serving process's acks never wait behind reviews.
+"""The serving process's side of the worker processes (`OUTREACH_WORKERS=N`, N > 0), so its
+acks never wait behind reviews.
 
-`OUTREACH_WORKERS=N` (N > 0): the serving process acks and hands each job (a small,
-picklable `Job`) to one of N worker processes, which do the slow part (grading, store,
-posting the answer). A user's jobs always go to the same worker, so the buttons on a
-review find it in that worker's memory. Workers run at a lower CPU priority than the
-serving process, relay their metrics to it (`bot.relay`), are restarted when they die,
-and finish the jobs they hold at shutdown.
+An adapter acks and hands each job (a key and a small, picklable payload: the `JobQueue`
+port) to one of N worker processes, which do the slow part (grading, store, posting the
+answer); `worker_process` is their side. The same key always goes to the same worker, so
+the buttons on a review find it in that worker's memory. Workers run at a lower CPU
+priority than the serving process, relay their metrics to it (`metrics_relay`), are
+restarted when they die, and finish the jobs they hold at shutdown.
 
 Each worker has its own pipes (jobs in, metrics out) with one reader and one writer, so
 no lock is shared: a worker killed at any moment cannot wedge the others, and its
 replacement reads the jobs still waiting in the same jobs pipe.
 
-Platform-agnostic: the composition root passes the platform's worker entry point.
+Platform-agnostic: `serve` passes the worker entry point.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from bot.compose.metrics_relay import apply_relayed
 from bot.metrics import Metrics
-from bot.relay import apply_relayed
 from bot.settings import Settings
 
 log = logging.getLogger("outreach.workers")
@@ -47,12 +48,10 @@ REFUSALS_LOG_EVERY_S = 10.0
 
 @dataclass(frozen=True)
 class Job:
-    """One piece of slow work: which handler, its payload, and whom it is for."""
+    """One piece of slow work, as the adapter that handed it over describes it."""
 
-    kind: str
-    payload: dict[str, Any]
-    key: str = ""  # routing: a user id, or a review id made by a worker (see review_id_prefix)
-    token: str | None = None  # a per-workspace token (Slack OAuth), when not the default
+    key: str  # routing: a user id, or a review id made by a worker (see review_id_prefix)
+    payload: Any
 
 
 Jobs = list[Job]
@@ -163,12 +162,12 @@ class WorkerPool:
             self._refused, self._next_refusal_log = 0, now + REFUSALS_LOG_EVERY_S
         return False
 
-    def submit(self, job: Job) -> None:
-        """Queue `job` for its worker without blocking the event loop; jobs leave once per
-        loop iteration, one batch per worker, written by that worker's sender thread."""
-        worker = self._worker_for(job.key)
+    def submit(self, key: str, payload: object) -> None:
+        """Queue a job for the worker of `key` without blocking the event loop; jobs leave
+        once per loop iteration, one batch per worker, written by that worker's sender thread."""
+        worker = self._worker_for(key)
         worker.submitted += 1
-        worker.pending.append(job)
+        worker.pending.append(Job(key, payload))
         if not self._flush_scheduled:
             self._flush_scheduled = True
             asyncio.get_running_loop().call_soon(self._flush)

@@ -1,33 +1,19 @@
-"""Small process-lifecycle helpers for `serve`: waiting on tasks at shutdown, leaving at once."""
+"""Small process-lifecycle helpers for `serve`: the store opened and closed within a bound, tasks
+awaited at shutdown, leaving at once."""
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import os
 import sys
 from typing import Any
 
 from bot.blocking import bounded
+from bot.store.reconnecting import ReconnectingStore
 
 log = logging.getLogger("outreach.serve")
-
-
-class AdapterFailed(Exception):
-    """An adapter cannot go on (e.g. the platform refused a token): `serve` prints the message,
-    which names what to fix, and exits 1."""
-
-
-async def settle_tasks(name_prefixes: tuple[str, ...], timeout: float) -> None:
-    """Wait up to `timeout` s for the loop's tasks named with one of `name_prefixes` (work a
-    library runs in its own tasks, e.g. discord.py's interaction handlers)."""
-    pending = {
-        t
-        for t in asyncio.all_tasks()
-        if t.get_name().startswith(name_prefixes) and t is not asyncio.current_task()
-    }
-    if pending and timeout > 0:
-        await asyncio.wait(pending, timeout=timeout)
 
 
 async def quietly(task: asyncio.Task[Any], *, timeout: float) -> None:
@@ -54,7 +40,7 @@ def exit_now(code: int) -> None:
     os._exit(code)
 
 
-async def open_store_within(store: Any, timeout: float) -> bool:
+async def open_store_within(store: ReconnectingStore, timeout: float) -> bool:
     """Open (and migrate) the store at start-up, waiting `timeout` s at most: past that,
     `serve` starts without it and the open goes on in its thread."""
     try:
@@ -64,11 +50,12 @@ async def open_store_within(store: Any, timeout: float) -> bool:
         return False
 
 
-async def close_store_within(store: Any, timeout: float) -> None:
+async def close_store_within(store: ReconnectingStore, timeout: float) -> None:
     """Close the store at shutdown, waiting `timeout` s at most: a frozen database must not
-    hold the process (its thread is left behind, a daemon)."""
+    hold the process (its thread is left behind, a daemon). A store call still running in
+    its thread (a tick cut short, a review's count) is waited for, never closed under."""
     try:
-        await bounded(store.close, timeout=timeout)
+        await bounded(functools.partial(store.close, wait_s=timeout / 2), timeout=timeout)
     except TimeoutError:
         log.warning("store did not close in time; counts since the last flush are lost")
     except Exception as exc:  # e.g. a store call still running in its thread
