@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
+
 PLATFORM_LIBRARIES = ("slack_bolt", "slack_sdk", "discord")
 ADAPTERS = ("adapters",)
 COMPOSITION = ("bot.compose",)
@@ -76,3 +77,21 @@ def test_principle_titles_live_only_in_the_data_file() -> None:
         source = path.read_text(encoding="utf-8")
         for title in titles:
             assert title not in source, f"{path} repeats the principle title {title!r}"
+
+
+def test_no_test_module_imports_another() -> None:
+    """Tests share fixtures through a conftest.py and helpers through tests/fakes/ and
+    tests/helpers.py, never by importing a test module: each can run, move or go alone."""
+    found = {}
+    for path in (ROOT / "tests").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        named: set[str] = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                named.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):  # also `from . import test_x`, `from .test_x`
+                named.update([node.module or "", *(alias.name for alias in node.names)])
+        bad = {n for n in named if any(part.startswith("test_") for part in n.split("."))}
+        if bad:
+            found[str(path.relative_to(ROOT))] = sorted(bad)
+    assert found == {}

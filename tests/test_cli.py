@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,12 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.principles import REQUIRED_IDS, load_principles
-
-DRAFT = (
-    "Hi Marta,\n\nI'm the founder of Loopwise and we help companies like yours cut churn by 30%."
-    "\nAre you free for a quick demo this week?\n\nBest,\nOwen\n"
-)
-ENV = {**os.environ, "OUTREACH_LLM": "off", "NO_COLOR": "1"}
+from tests.helpers import CLI_ENV, COLD_PITCH, LABELLED_RECORDS
 
 
 def run(
@@ -26,7 +20,7 @@ def run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
         capture_output=True,
-        env=ENV,
+        env=CLI_ENV,
         cwd=cwd,
         timeout=60,
         check=False,
@@ -36,7 +30,7 @@ def run(
 @pytest.fixture
 def draft_file(tmp_path: Path) -> Path:
     path = tmp_path / "draft.txt"
-    path.write_text(DRAFT, encoding="utf-8")
+    path.write_text(COLD_PITCH, encoding="utf-8")
     return path
 
 
@@ -68,11 +62,11 @@ def test_review_json_has_the_documented_shape(draft_file: Path) -> None:
     assert data["source"] == "rules" and data["verdict"] == "rewrite"
     finding = data["principles"][0]["findings"][0]
     assert set(finding) == {"severity", "message", "suggestion", "quote", "start", "end"}
-    assert DRAFT[finding["start"] : finding["end"]] == finding["quote"]
+    assert COLD_PITCH[finding["start"] : finding["end"]] == finding["quote"]
 
 
 def test_review_reads_stdin_and_without_a_model_says_so() -> None:
-    result = run("review", "-", "--json", stdin=DRAFT.encode())
+    result = run("review", "-", "--json", stdin=COLD_PITCH.encode())
     data = json.loads(result.stdout)
     assert data["source"] == "rules" and data["fallback_reason"] == "no_model"
 
@@ -102,7 +96,7 @@ def test_missing_file_is_a_clear_error() -> None:
 
 def test_an_overlong_draft_is_reviewed_up_to_the_limit_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
-    path.write_text(DRAFT * 200, encoding="utf-8")
+    path.write_text(COLD_PITCH * 200, encoding="utf-8")
     data = json.loads(run("review", str(path), "--json", "--no-llm").stdout)
     assert any("10,000" in note for note in data["notes"])
 
@@ -125,7 +119,7 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path
     path.write_text(
         "\n".join(
             [
-                json.dumps({"id": "a", "text": DRAFT}),
+                json.dumps({"id": "a", "text": COLD_PITCH}),
                 "{not json",
                 json.dumps({"id": "c", "text": "   "}),
                 json.dumps({"id": "d"}),
@@ -144,38 +138,9 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path
     assert "review" in lines[4]
 
 
-EVAL_RECORDS = [
-    {
-        "id": "t1",
-        "kind": "cold",
-        "text": DRAFT,
-        "leads_with_self": True,
-        "pitch": True,
-        "generic": True,
-        "no_question": True,
-        "no_reason": True,
-        "no_responsibility": None,
-        "verdict": "rewrite",
-    },
-    {
-        "id": "t2",
-        "kind": "reconnect",
-        "text": "Hi Tomasz, it's been far too long since Gdansk, and that's on me. What surprised "
-        "you most about moving to payments at Zabka? I'm weighing the same move.",
-        "leads_with_self": False,
-        "pitch": False,
-        "generic": False,
-        "no_question": False,
-        "no_reason": False,
-        "no_responsibility": False,
-        "verdict": "send",
-    },
-]
-
-
 def test_eval_prints_per_label_scores_and_the_verdict_confusion(tmp_path: Path) -> None:
     path = tmp_path / "labelled.jsonl"
-    path.write_text("\n".join(json.dumps(r) for r in EVAL_RECORDS), encoding="utf-8")
+    path.write_text("\n".join(json.dumps(r) for r in LABELLED_RECORDS), encoding="utf-8")
     text = run("eval", str(path)).stdout.decode()
     for word in (
         "leads_with_self",
@@ -221,7 +186,7 @@ def test_rules_path_imports_no_model_or_platform_library(draft_file: Path) -> No
     result = subprocess.run(
         [sys.executable, "-c", code, str(draft_file)],
         capture_output=True,
-        env=ENV,
+        env=CLI_ENV,
         timeout=60,
         check=False,
     )

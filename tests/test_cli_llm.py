@@ -13,7 +13,7 @@ import pytest
 
 from tests.fakes.model_answers import DRAFT, answer
 from tests.fakes.openai_server import FakeOpenAI, fail, ok
-from tests.test_cli import EVAL_RECORDS
+from tests.helpers import LABELLED_RECORDS
 
 pytestmark = pytest.mark.asyncio
 
@@ -81,7 +81,7 @@ async def test_eval_through_the_model_prints_its_token_cost(
     openai: FakeOpenAI, tmp_path: Path
 ) -> None:
     openai.always(ok(answer(), prompt_tokens=300, completion_tokens=100))
-    record = {**EVAL_RECORDS[0], "text": DRAFT}
+    record = {**LABELLED_RECORDS[0], "text": DRAFT}
     path = tmp_path / "labelled.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
     code, out, err = await cli(openai, "eval", str(path), "--llm")

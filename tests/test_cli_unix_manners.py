@@ -17,7 +17,7 @@ import pytest
 from bot.llm import build_grader
 from bot.rules import review_with_rules
 from bot.settings import Settings
-from tests.test_serve_process import clean_env, free_port, run_cli
+from tests.helpers import clean_env, free_port, run_cli
 
 DRAFT = (
     "Hi Priya,\n\nI'm the co-founder of Tallyfold and we help companies like yours close "

@@ -27,7 +27,7 @@ from tests.fakes.discord_payloads import (
     modal_submit,
     slash_command,
 )
-from tests.test_discord_render import assert_within_limits
+from tests.fakes.limits import assert_embeds_within_limits
 
 EPHEMERAL = 64
 DEFER_WITH_THINKING = 5
@@ -155,7 +155,7 @@ async def test_10000_character_draft_stays_within_every_limit_over_the_wire(
     async with running_bot(fake, ReviewService(settings), settings):
         followup = await interact(fake, slash_command("reviewoutreach", {"draft": draft}))
     assert followup.body["embeds"]
-    assert_within_limits(followup.body["embeds"])
+    assert_embeds_within_limits(followup.body["embeds"])
     assert len(followup.body.get("content") or "") <= 2000
 
 

@@ -3,9 +3,6 @@ and the intent and endpoint settings parsed the way the docs say."""
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Any
-
 import discord
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,27 +21,8 @@ from bot.models import Finding, PrincipleResult, Review
 from bot.ports import RenderedTip
 from bot.principles import load_principles
 from bot.rules import review_with_rules
-
-LIMITS = {"title": 256, "description": 4096, "fields": 25, "name": 256, "value": 1024}
-
-
-def assert_within_limits(embeds: list[Any]) -> None:
-    """Discord's embed limits, checked on the JSON that would go over the wire."""
-    assert len(embeds) <= 10
-    total = 0
-    for embed in embeds:
-        title, description = embed.get("title", ""), embed.get("description", "")
-        footer = embed.get("footer", {}).get("text", "")
-        assert len(title) <= LIMITS["title"]
-        assert len(description) <= LIMITS["description"]
-        assert len(footer) <= 2048
-        assert len(embed.get("fields", [])) <= LIMITS["fields"]
-        total += len(title) + len(description) + len(footer)
-        for field in embed.get("fields", []):
-            assert 0 < len(field["name"]) <= LIMITS["name"]
-            assert 0 < len(field["value"]) <= LIMITS["value"]
-            total += len(field["name"]) + len(field["value"])
-    assert total <= 6000
+from tests.fakes.limits import assert_embeds_within_limits
+from tests.helpers import ROOT
 
 
 def huge_review(text: str, *, rewrite: str | None = None) -> Review:
@@ -73,7 +51,7 @@ def test_a_10000_character_draft_keeps_every_embed_limit() -> None:
     for review in (review_with_rules(draft), huge_review(draft, rewrite=draft)):
         for rendered in (render_review(review), render_rewrite(review)):
             payload = [e.to_dict() for e in rendered.embeds]
-            assert_within_limits(payload)
+            assert_embeds_within_limits(payload)
             assert embeds_total(rendered.embeds) <= 6000
 
 
@@ -124,7 +102,7 @@ def test_any_review_content_fits_discord(text: str, notes: list[str], questions:
         notes=tuple(notes),
     )
     for rendered in (render_review(review), render_rewrite(review)):
-        assert_within_limits([e.to_dict() for e in rendered.embeds])
+        assert_embeds_within_limits([e.to_dict() for e in rendered.embeds])
     assert len(review_as_text(review)) <= CONTENT_MAX
 
 
@@ -133,7 +111,7 @@ def test_tip_embed_within_limits() -> None:
         "t1", "specific", "Be specific", "T" * 500, "B" * 5000, "b" * 3000, "a" * 3000
     )
     embed = tip_embed(tip).to_dict()
-    assert_within_limits([embed])
+    assert_embeds_within_limits([embed])
     assert [f["name"] for f in embed["fields"]] == ["Before", "After"]
 
 
@@ -153,7 +131,7 @@ def test_api_base_accepts_a_host_or_a_full_base() -> None:
 
 
 def test_docs_give_the_invite_url_and_permissions_the_bot_uses() -> None:
-    docs = (Path(__file__).parents[1] / "docs" / "discord.md").read_text(encoding="utf-8")
+    docs = (ROOT / "docs" / "discord.md").read_text(encoding="utf-8")
     assert invite_url(42).replace("client_id=42", "client_id=APPLICATION_ID") in docs
     assert "scope=bot+applications.commands" in invite_url(42)
     assert f"`{BOT_PERMISSIONS.value}`" in docs

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from discord.gateway import DiscordWebSocket
@@ -21,8 +20,9 @@ from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import discord_settings
+from tests.helpers import ROOT
 
-DOCS = Path(__file__).resolve().parents[1] / "docs"
+DOCS = ROOT / "docs"
 SETUP = {
     "slack.md": 'From "Create app from manifest" to a first review',
     "discord.md": "From a new application to a first review",

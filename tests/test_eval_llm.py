@@ -22,9 +22,8 @@ from bot.settings import Settings
 from tests.fakes.model_answers import answer, judgement
 from tests.fakes.openai_server import FakeOpenAI
 from tests.fakes.recorded_answers import RecordedAnswers, draft_in
-from tests.test_cli import ENV
+from tests.helpers import CLI_ENV, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 EVAL_DIR = Path(os.environ.get("OUTREACH_EVAL_DIR", ROOT.parent / "shared" / "eval"))
 
 SELLING = (
@@ -127,7 +126,7 @@ def run_recorded(
     return subprocess.run(
         [sys.executable, *fake, *eval_args],
         capture_output=True,
-        env=ENV | {"OUTREACH_LLM": "on"},
+        env=CLI_ENV | {"OUTREACH_LLM": "on"},
         cwd=ROOT,
         timeout=60,
         check=False,

@@ -15,7 +15,12 @@ from tests.fakes.model_answers import DRAFT as LLM_DRAFT
 from tests.fakes.model_answers import answer
 from tests.fakes.openai_server import FakeOpenAI, Step, ok
 from tests.fakes.slack_harness import SlackHarness
-from tests.test_faults_slack import DRAFT, free_port
+from tests.helpers import free_port
+
+DRAFT = (
+    "Hi Sam, your talk on onboarding at DataConf stuck with me, especially the part about "
+    "first-week buddies. How did you get the managers to buy in?"
+)
 
 TIMEOUT_S = 1.5  # OUTREACH_LLM_TIMEOUT for these tests: the whole model budget
 

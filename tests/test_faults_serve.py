@@ -8,71 +8,18 @@ import json
 import os
 import signal
 import subprocess
-import sys
-import time
 from pathlib import Path
 
 import aiohttp
 import pytest
 
-from tests.fakes.model_answers import DRAFT, answer
+from tests.fakes.model_answers import answer
 from tests.fakes.openai_server import FakeOpenAI, Step, chat_completion
+from tests.fakes.serve_slack import exit_code, send_command, serve_env, start_serve
 from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_payloads import command_body, sign
-from tests.test_faults_slack import free_port
+from tests.helpers import free_port
 
-SECRET = "serve-fault-secret"
 MODEL_SECONDS = 1.5  # how long the fake model takes to answer: the review in flight
-ENTRY = [sys.executable, "-m", "bot.cli", "serve", "--slack"]
-
-
-def serve_env(api: FakeSlackApi, port: int, database_url: str, **extra: str) -> dict[str, str]:
-    prefixes = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "PORT", "HEALTH_")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(prefixes)}
-    return env | {
-        "SLACK_BOT_TOKEN": "xoxb-serve-test",
-        "SLACK_SIGNING_SECRET": SECRET,
-        "SLACK_API_URL": api.url,
-        "PORT": str(port),
-        "DATABASE_URL": database_url,
-        "OUTREACH_LLM": "off",
-        **extra,
-    }
-
-
-async def start_serve(
-    spawned: list[subprocess.Popen[bytes]], env: dict[str, str], port: int, log: Path
-) -> subprocess.Popen[bytes]:
-    with log.open("wb") as out:
-        proc = subprocess.Popen(ENTRY, env=env, stdout=out, stderr=subprocess.STDOUT)
-    spawned.append(proc)
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        assert proc.poll() is None, f"serve exited early:\n{log.read_text()[-2000:]}"
-        try:
-            _, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.close()
-            return proc
-        except OSError:
-            await asyncio.sleep(0.1)
-    raise AssertionError(f"serve did not listen:\n{log.read_text()[-2000:]}")
-
-
-async def send_command(port: int, api: FakeSlackApi, response: str) -> int:
-    body = command_body("/reviewoutreach", DRAFT, response_url=api.response_url(response))
-    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
-    async with aiohttp.ClientSession() as session:
-        async with session.post(
-            f"http://127.0.0.1:{port}/slack/events", data=body, headers=headers
-        ) as reply:
-            return reply.status
-
-
-async def exit_code(proc: subprocess.Popen[bytes], timeout: float) -> int | None:
-    deadline = time.monotonic() + timeout
-    while proc.poll() is None and time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
-    return proc.poll()
 
 
 def children(pid: int) -> list[int]:

@@ -5,35 +5,18 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 from typing import Any
 
 import pytest
 
 from tests.fakes.slack_harness import SlackHarness
+from tests.fakes.slack_payloads import reaction
 
 DRAFT = (
     "Hi Sam, your talk on onboarding at DataConf stuck with me, especially the part about "
     "first-week buddies. How did you get the managers to buy in?"
 )
 RETRIES = 2  # adapters.slack.app.RATE_LIMIT_RETRIES: attempts = 1 + RETRIES
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def reaction(ts: str, user: str = "U0ALICE") -> dict[str, Any]:
-    return {
-        "type": "reaction_added",
-        "user": user,
-        "reaction": "mag",
-        "item_user": "U0BOB",
-        "item": {"type": "message", "channel": "C0GENERAL", "ts": ts},
-        "event_ts": "9.9",
-    }
 
 
 def thread_posts(slack: SlackHarness, ts: str) -> list[dict[str, Any]]:

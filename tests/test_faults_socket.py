@@ -19,12 +19,11 @@ from adapters.slack import SlackServer
 from bot.ports import AdapterFailed
 from bot.service import ReviewService
 from bot.settings import Settings
+from tests.fakes.serve_slack import exit_code
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_socket import FakeSocketMode
-from tests.test_faults_serve import exit_code
-from tests.test_faults_slack import free_port
-from tests.test_serve_process import clean_env
-from tests.test_slack_socket import socket_settings as slack_socket_settings
+from tests.fakes.slack_socket import socket_settings as slack_socket_settings
+from tests.helpers import clean_env, free_port
 
 APP_TOKEN = "xapp-1-A0TYPO-4242-mistypedtokenvalue"
 BOT_TOKEN = "xoxb-4242-socket-fault-token"

@@ -20,8 +20,13 @@ from bot.store import Store, open_store
 from bot.store.reconnecting import ReconnectingStore
 from bot.tips import Ticker, load_library, run_scheduler
 from tests.fakes.slack_harness import SlackHarness
+from tests.fakes.slack_payloads import reaction
 from tests.fakes.tips_env import T0, RecordingPoster, subscribe, tips_settings
-from tests.test_faults_slack import DRAFT, reaction
+
+DRAFT = (
+    "Hi Sam, your talk on onboarding at DataConf stuck with me, especially the part about "
+    "first-week buddies. How did you get the managers to buy in?"
+)
 
 RETRY_S = 0.1
 MONDAY_SLOT = datetime(2026, 1, 5, 9, 0, tzinfo=T0.tzinfo)  # first Monday 09:00 after T0

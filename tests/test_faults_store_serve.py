@@ -31,16 +31,10 @@ from sqlalchemy.engine import make_url
 
 from bot.store import open_store
 from tests.fakes.frozen_db import FrozenDatabase
+from tests.fakes.serve_slack import exit_code, send_command, serve_env, start_serve
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.tips_env import PG_SKIP_REASON, postgres_url
-from tests.test_faults_serve import (
-    exit_code,
-    send_command,
-    serve_env,
-    start_serve,
-)
-from tests.test_faults_slack import free_port
-from tests.test_serve_process import run_cli
+from tests.helpers import free_port, run_cli
 
 AT_ONCE_S = 5.0  # a process start and a failure; the old retry loop on a read-only file: 30 s
 

@@ -34,8 +34,8 @@ from tests.fakes.discord_payloads import slash_command
 from tests.fakes.model_answers import answer, settings_for
 from tests.fakes.openai_server import FakeOpenAI, ok
 from tests.fakes.slack_harness import SlackHarness
-from tests.test_faults_slack import reaction
-from tests.test_serve_process import clean_env
+from tests.fakes.slack_payloads import reaction
+from tests.helpers import clean_env
 
 SURROGATES = st.integers(0xD800, 0xDFFF).map(chr)  # never drawn by st.text() or st.characters()
 MARKS = st.sampled_from(

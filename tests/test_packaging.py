@@ -27,8 +27,8 @@ from bot.compose.health import Health, HealthServer
 from bot.metrics import Metrics
 from bot.principles import load_principles
 from bot.settings import Settings
+from tests.helpers import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 DRAFT = "Hi Sam, I loved your talk on onboarding at DataConf. What made the new flow stick?"
 
 

@@ -15,7 +15,7 @@ from bot.llm.trust import RulePrecision, RuleTrust, load_rule_trust, parse_rule_
 from bot.rule_precision import measure
 from bot.rules import review_with_rules
 from bot.rules.rulebook import load_rulebook
-from tests.test_cli import ENV
+from tests.helpers import CLI_ENV
 
 PITCH = (
     "Hi Marta,\n\nI'm the founder of Loopwise and we help companies like yours cut churn by 30%."
@@ -91,7 +91,7 @@ def test_the_command_writes_data_the_merge_reads_back(tmp_path: Path) -> None:
             str(out),
         ],
         capture_output=True,
-        env=ENV,
+        env=CLI_ENV,
         timeout=60,
         check=False,
     )

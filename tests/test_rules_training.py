@@ -14,8 +14,7 @@ from bot.evaluate import LABELS, source_group
 from bot.rules.engine import MAX_DRAFT_CHARS, analyse_draft, review_text
 from bot.rules.learned import Weights, data_fingerprint, load_weights
 from bot.rules.train import train
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 # Drafts written for these tests: a pitch that leads with the sender, and a good reconnect.
 PITCHES = [

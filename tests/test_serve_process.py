@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,38 +16,12 @@ import aiohttp
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_payloads import command_body, sign
+from tests.helpers import clean_env, free_port, run_cli
 
 SECRET = "process-signing-secret-5b1d"
 BOT_TOKEN = "xoxb-1111-2222-process-token"
 API_KEY = "sk-process-secret-key-0123456789"
 DRAFT = "Hi Morgan, MARKER-7c41 we help companies like yours grow. Free for a call?"
-PLATFORM_VARIABLES = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "PORT")
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def clean_env(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PLATFORM_VARIABLES)}
-    return {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite", **values}
-
-
-def run_cli(
-    tmp_path: Path, *args: str, stdin: str = "", **env: str
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        env=clean_env(tmp_path, **env),
-        cwd=tmp_path,  # no stray .env
-        timeout=60,
-        check=False,
-    )
 
 
 async def wait_until_healthy(url: str, proc: asyncio.subprocess.Process) -> None:

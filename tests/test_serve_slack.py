@@ -4,78 +4,24 @@ Slack Web API, and /healthz, /readyz, /metrics on the Slack port."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiohttp
 from prometheus_client.parser import text_string_to_metric_families
 
-from bot.compose.platforms import Platforms
 from bot.compose.runtime import Runtime
-from bot.settings import Settings
 from bot.store.reconnecting import ReconnectingStore
-from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_payloads import command_body, sign
+from tests.fakes.serve_slack import (
+    SLACK_ONLY,
+    fake_slack,
+    samples,
+    serving,
+    slack_settings,
+    slash,
+)
 
-SECRET = "serve-signing-secret"
 DRAFT = "Hi Jo, we help companies like yours grow. Free for a call this week?"
-SLACK_ONLY = Platforms(slack=True, discord=False, console=False)
-
-
-def slack_settings(api: FakeSlackApi, tmp_path: Path, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-serve-test",
-        "slack_signing_secret": SECRET,
-        "slack_app_token": None,
-        "slack_client_id": None,
-        "slack_client_secret": None,
-        "slack_api_url": api.url,
-        "port": 0,
-        "health_port": 0,
-        "outreach_llm": "off",
-        "database_url": f"sqlite:///{tmp_path}/serve.db",
-        **overrides,
-    }
-    return Settings(**values)
-
-
-@asynccontextmanager
-async def serving(settings: Settings, **options: Any) -> AsyncIterator[Runtime]:
-    runtime = Runtime(settings, SLACK_ONLY, host="127.0.0.1", grace=2, **options)
-    await runtime.start()
-    try:
-        yield runtime
-    finally:
-        await runtime.shutdown()
-
-
-@asynccontextmanager
-async def fake_slack() -> AsyncIterator[FakeSlackApi]:
-    api = await FakeSlackApi().start()
-    try:
-        yield api
-    finally:
-        await api.close()
-
-
-async def slash(
-    session: aiohttp.ClientSession, runtime: Runtime, api: FakeSlackApi, text: str, name: str
-) -> int:
-    body = command_body("/reviewoutreach", text, response_url=api.response_url(name))
-    headers = {"Content-Type": "application/x-www-form-urlencoded", **sign(SECRET, body)}
-    assert runtime.slack is not None
-    async with session.post(runtime.slack.events_url, data=body, headers=headers) as response:
-        return response.status
-
-
-def samples(metrics_text: str) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
-    found = {}
-    for family in text_string_to_metric_families(metrics_text):
-        for sample in family.samples:
-            found[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
-    return found
 
 
 async def test_health_ready_metrics_and_a_review_on_the_slack_port(tmp_path: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 from adapters.slack import SlackTipPoster, build_client
 from bot.ports import PostError, PostOk, RenderedTip, TipsReply
@@ -31,15 +30,9 @@ TIP = RenderedTip(
 )
 
 
-async def private_review(slack: SlackHarness, response: str = "r1") -> dict[str, Any]:
-    await slack.command(DRAFT, response=response)
-    [posted] = await slack.api.wait_for_post(response)
-    return posted
-
-
 async def test_share_posts_the_review_not_the_draft_attributed_to_the_requester() -> None:
     async with SlackHarness(grader=StubGrader(rich=True)) as slack:
-        posted = await private_review(slack)
+        posted = await slack.private_review(DRAFT)
         assert "SECRETWORD" in json.dumps(posted)
         reply = await slack.interact(
             click(slack.api, "review_share", review_id_of(posted), "share")
@@ -58,7 +51,7 @@ async def test_show_rewrite_only_when_there_is_one() -> None:
     async with SlackHarness(
         grader=StubGrader(rich=True, rewrite="Hi Priya, <!channel> loved it")
     ) as slack:
-        posted = await private_review(slack)
+        posted = await slack.private_review(DRAFT)
         ids = [e["action_id"] for e in posted["blocks"][-1]["elements"]]
         assert "review_rewrite" in ids
         await slack.interact(click(slack.api, "review_rewrite", review_id_of(posted), "rw"))
@@ -67,7 +60,7 @@ async def test_show_rewrite_only_when_there_is_one() -> None:
         rendered = json.dumps(shown["blocks"])
         assert "loved it" in rendered and "<!channel>" not in rendered
     async with SlackHarness(grader=StubGrader(rich=True)) as slack:
-        posted = await private_review(slack)
+        posted = await slack.private_review(DRAFT)
         ids = [e["action_id"] for e in posted["blocks"][-1]["elements"]]
         assert "review_rewrite" not in ids
 
@@ -75,7 +68,7 @@ async def test_show_rewrite_only_when_there_is_one() -> None:
 async def test_votes_are_recorded_without_draft_text_and_forgotten_reviews_explained() -> None:
     store = MemoryStore()
     async with SlackHarness(grader=StubGrader(rich=True), store=store) as slack:
-        posted = await private_review(slack)
+        posted = await slack.private_review(DRAFT)
         review_id = review_id_of(posted)
         await slack.interact(click(slack.api, "review_vote_up", review_id, "up"))
         await slack.interact(click(slack.api, "review_vote_down", review_id, "down"))

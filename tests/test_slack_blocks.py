@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from adapters.slack.blocks import (
-    MAX_BLOCKS,
     Mode,
     draft_modal,
     help_blocks,
@@ -21,43 +19,10 @@ from adapters.slack.blocks import (
 from adapters.slack.mrkdwn import escape, slack_to_plain, truncate_escaped
 from bot.policy import parse_reaction
 from bot.ports import RenderedTip
+from tests.fakes.limits import assert_blocks_within_limits, block_texts
 from tests.fakes.slack_harness import quoting_review
 
 DANGEROUS = "Hi <!channel> and <!here>, ping <@U123> & <#C42|general> <https://x.io|click>"
-
-
-def texts(blocks: list[dict[str, Any]]) -> list[str]:
-    """Every mrkdwn or plain_text string in a list of blocks."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") in ("mrkdwn", "plain_text") and isinstance(node.get("text"), str):
-                found.append(node["text"])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(blocks)
-    return found
-
-
-def assert_within_limits(blocks: list[dict[str, Any]]) -> None:
-    assert 0 < len(blocks) <= MAX_BLOCKS
-    for block in blocks:
-        if block["type"] == "header":
-            assert len(block["text"]["text"]) <= 150
-        if block["type"] == "section":
-            assert len(block["text"]["text"]) <= 3000
-        if block["type"] == "context":
-            assert len(block["elements"]) <= 10
-            assert all(len(e["text"]) <= 3000 for e in block["elements"])
-        if block["type"] == "actions":
-            for element in block["elements"]:
-                assert len(element["text"]["text"]) <= 75
-                assert len(element["value"]) <= 2000
 
 
 def test_huge_review_stays_within_every_limit_and_shows_ellipsis() -> None:
@@ -66,9 +31,9 @@ def test_huge_review_stays_within_every_limit_and_shows_ellipsis() -> None:
     modes: tuple[Mode, ...] = ("private", "thread", "shared")
     for mode in modes:
         blocks = review_blocks(review, mode)
-        assert_within_limits(blocks)
-        assert any("…" in t for t in texts(blocks)), "cut content must show an ellipsis"
-    assert_within_limits(rewrite_blocks(review))
+        assert_blocks_within_limits(blocks)
+        assert any("…" in t for t in block_texts(blocks)), "cut content must show an ellipsis"
+    assert_blocks_within_limits(rewrite_blocks(review))
     assert len(review_fallback(review)) <= 3000
     assert len(json.dumps(review_blocks(review))) < 50_000
 
@@ -76,10 +41,10 @@ def test_huge_review_stays_within_every_limit_and_shows_ellipsis() -> None:
 def test_user_text_is_escaped_everywhere() -> None:
     review = quoting_review(DANGEROUS, rewrite=DANGEROUS)
     rendered = review_blocks(review) + rewrite_blocks(review)
-    for text in [*texts(rendered), review_fallback(review)]:
+    for text in [*block_texts(rendered), review_fallback(review)]:
         assert "<!channel>" not in text and "<!here>" not in text and "<@U123>" not in text
-    assert any("&lt;!channel&gt;" in t for t in texts(rendered))
-    assert all("& " not in t for t in texts(rendered)), "a bare & must be &amp;"
+    assert any("&lt;!channel&gt;" in t for t in block_texts(rendered))
+    assert all("& " not in t for t in block_texts(rendered)), "a bare & must be &amp;"
 
 
 def test_shared_review_has_no_draft_text_and_no_buttons() -> None:
@@ -115,11 +80,11 @@ def test_tip_help_and_modal_render() -> None:
         digest="12 drafts reviewed",
     )
     blocks = tip_blocks(tip)
-    assert_within_limits(blocks)
+    assert_blocks_within_limits(blocks)
     assert "<!here>" not in json.dumps(blocks) and "&lt;!here&gt;" in json.dumps(blocks)
     help_sections, fallback = help_blocks(parse_reaction("🔍"))
     assert ":mag:" in fallback and "/outreachtips" in fallback
-    assert_within_limits(help_sections)
+    assert_blocks_within_limits(help_sections)
     modal = draft_modal("C1", "https://hooks/x")
     element = modal["blocks"][0]["element"]
     assert element["multiline"] and element["max_length"] == 3000

@@ -10,8 +10,9 @@ import pytest
 
 from adapters.slack import reviews
 from tests.fakes.slack_harness import SlackHarness, StubGrader, click, review_id_of
-from tests.test_slack_actions import private_review
-from tests.test_slack_reaction import DRAFT, reaction
+from tests.fakes.slack_payloads import reaction
+
+DRAFT = "Hi Sam, your talk on onboarding at DataConf stuck with me. How did you get buy-in?"
 
 
 def failure_lines(caplog: pytest.LogCaptureFixture, code: str) -> list[logging.LogRecord]:
@@ -19,7 +20,7 @@ def failure_lines(caplog: pytest.LogCaptureFixture, code: str) -> list[logging.L
 
 
 async def share_fails_with(slack: SlackHarness, error: str, **script: object) -> str:
-    posted = await private_review(slack, response=f"review-{error}")
+    posted = await slack.private_review(DRAFT, response=f"review-{error}")
     slack.api.fail("chat.postMessage", error, **script)  # type: ignore[arg-type]
     await slack.interact(click(slack.api, "review_share", review_id_of(posted), error))
     [note] = await slack.api.wait_for_post(error, timeout=8)

@@ -7,9 +7,9 @@ import json
 import time
 
 from bot.ports import Rejected
+from tests.fakes.limits import assert_blocks_within_limits, block_texts
 from tests.fakes.slack_harness import SlackHarness, StubGrader
 from tests.fakes.slack_payloads import command_body
-from tests.test_slack_blocks import assert_within_limits, texts
 
 DRAFT = "Hi Sam, I loved your talk on onboarding at DataConf. What made the new flow stick?"
 
@@ -47,7 +47,7 @@ async def test_command_acks_at_once_while_the_model_hangs_then_reviews() -> None
         assert posted["blocks"][0]["type"] == "header"
         assert "/100" in posted["blocks"][0]["text"]["text"]
         assert posted["text"].startswith("Outreach review:")
-        assert_within_limits(posted["blocks"])
+        assert_blocks_within_limits(posted["blocks"])
 
 
 async def test_help_answers_in_the_ack_with_principles_and_commands() -> None:
@@ -100,8 +100,8 @@ async def test_ten_thousand_character_draft_with_many_findings_fits_slack() -> N
         reply = await slack.interact(modal_submission(draft, metadata))
         assert reply.status == 200
         [posted] = await slack.api.wait_for_post("big")
-        assert_within_limits(posted["blocks"])
-        assert any("…" in t for t in texts(posted["blocks"]))
+        assert_blocks_within_limits(posted["blocks"])
+        assert any("…" in t for t in block_texts(posted["blocks"]))
         assert len(posted["text"]) <= 3000
 
 

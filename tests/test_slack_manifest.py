@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from adapters.slack.app import REVIEW_COMMAND, SHORTCUT_CALLBACK, TIPS_COMMAND
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.helpers import ROOT
 
 
 def manifest() -> dict[str, Any]:

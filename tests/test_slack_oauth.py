@@ -30,12 +30,12 @@ from bot.settings import Settings, SettingsError
 from bot.store import db
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_payloads import command_body, event_body, sign
+from tests.helpers import ROOT
 
 SECRET = "test-signing-secret"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret"
 STATE_COOKIE = "slack-app-oauth-state"
-ROOT = Path(__file__).resolve().parents[1]
 TIP = RenderedTip(
     tip_id="t1",
     principle_id="about_them",

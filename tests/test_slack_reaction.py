@@ -11,22 +11,10 @@ import pytest
 from tests.fakes.memory_store import MemoryStore
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_harness import SlackHarness
+from tests.fakes.slack_payloads import reaction
 from tests.fakes.tips_env import backend_url
 
 DRAFT = "Hi Sam, your talk on onboarding at DataConf stuck with me. How did you get buy-in?"
-
-
-def reaction(
-    ts: str, *, user: str = "U0ALICE", name: str = "mag", channel: str = "C0GENERAL"
-) -> dict[str, Any]:
-    return {
-        "type": "reaction_added",
-        "user": user,
-        "reaction": name,
-        "item_user": "U0BOB",
-        "item": {"type": "message", "channel": channel, "ts": ts},
-        "event_ts": "9.9",
-    }
 
 
 async def settle(seconds: float = 0.3) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -14,23 +13,8 @@ from bot.compose.worker_pool import WorkerPool
 from bot.compose.worker_process import worker_main
 from bot.metrics import Metrics
 from bot.service import ReviewService
-from bot.settings import Settings
 from tests.fakes.slack_api import FakeSlackApi
-from tests.fakes.slack_socket import FakeSocketMode
-
-
-def socket_settings(api_url: str, tmp_path: Path, **overrides: Any) -> Settings:
-    """Socket Mode against the fake Web API at `api_url`, rules only, SQLite."""
-    values: dict[str, Any] = {
-        "slack_bot_token": "xoxb-test",
-        "slack_app_token": "xapp-test",
-        "slack_signing_secret": None,
-        "slack_api_url": api_url,
-        "outreach_llm": "off",
-        "database_url": f"sqlite:///{tmp_path}/socket.db",
-        **overrides,
-    }
-    return Settings(**values)
+from tests.fakes.slack_socket import FakeSocketMode, socket_settings
 
 
 @pytest.mark.parametrize("workers", [0, 1], ids=["in-process", "worker"])

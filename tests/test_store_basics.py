@@ -13,13 +13,13 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select
 
-from bot.models import PrincipleResult, Review
+from bot.models import Review
 from bot.service import ReviewService
 from bot.store import Store, open_store
 from bot.store.db import current_revision, head_revision
 from bot.store.store import FEEDBACK
 from bot.store.tables import Base
-from tests.fakes.tips_env import tips_settings
+from tests.fakes.tips_env import make_review, tips_settings
 
 TABLES = {
     "tip_subscriptions",
@@ -30,12 +30,6 @@ TABLES = {
     "daily_violation_counts",
     "rate_limit_windows",
 }
-
-
-def make_review(violated: dict[str, str], verdict: str = "revise") -> Review:
-    ids = ["about_them", "no_pitch", "specific", "clear_reason", "owns_the_gap", "asks_questions"]
-    principles = tuple(PrincipleResult(pid, pid, violated.get(pid, "pass")) for pid in ids)  # type: ignore[arg-type]
-    return Review(70, verdict, "cold", "rules", principles)  # type: ignore[arg-type]
 
 
 def test_migrations_from_an_empty_database_create_every_table_at_head(db_url: str) -> None:

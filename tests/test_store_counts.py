@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy.exc import OperationalError
 
 from bot.store import open_store
-from tests.test_store_basics import make_review
+from tests.fakes.tips_env import make_review
 
 DAY = datetime(2026, 3, 2, 12, tzinfo=UTC)
 

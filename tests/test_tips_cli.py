@@ -14,8 +14,7 @@ import pytest
 
 from bot.tips.cli import register
 from tests.fakes.tips_env import RecordingPoster, tips_settings
-
-REPO = Path(__file__).resolve().parents[1]
+from tests.helpers import ROOT
 
 
 def run_handler(argv: list[str], database_url: str, **handler_kwargs: object) -> int:
@@ -26,7 +25,7 @@ def run_handler(argv: list[str], database_url: str, **handler_kwargs: object) ->
 
 
 def run_cli(argv: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *argv],
         cwd=cwd,
@@ -43,7 +42,7 @@ def json_lines(stdout: str) -> list[dict[str, str]]:
 
 def test_cli_module_import_is_cheap() -> None:
     code = "import sys, bot.tips.cli; print('sqlalchemy' in sys.modules, 'alembic' in sys.modules)"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert out.stdout.split() == ["False", "False"]
 
 
@@ -122,7 +121,7 @@ def test_tick_end_to_end_posts_once_per_week_across_processes(tmp_path: Path) ->
     again = run_cli(["tips", "tick", "--at", "2026-12-07T09:30:00+01:00"], relative, tmp_path)
     assert again.returncode == 0 and again.stdout == ""
 
-    env = {**os.environ, "DATABASE_URL": relative, "PYTHONPATH": str(REPO)}
+    env = {**os.environ, "DATABASE_URL": relative, "PYTHONPATH": str(ROOT)}
     racers = [
         subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "tips", "tick", "--at", "2026-12-14T10:00:00+01:00"],

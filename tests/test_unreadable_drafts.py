@@ -15,9 +15,8 @@ from bot.rules import NOTHING_TO_REVIEW, review_with_rules, reviewable
 from bot.rules.engine import NOT_ENGLISH
 from bot.service import ReviewService
 from bot.settings import Settings
-from tests.test_cli import ENV
+from tests.helpers import CLI_ENV, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 HARD_SELL_ES = (
     "Hola Jordan,\n\nSoy el fundador de Loopwise y ayudamos a empresas como la tuya a reducir "
     "la rotación de clientes un 30%. Nuestra plataforma es la mejor del mercado. ¿Tienes 15 "
@@ -38,7 +37,7 @@ def test_nothing_but_emoji_links_or_markup_is_nothing_to_review(text: str, tmp_p
     path.write_text(text, encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", "review", str(path), "--no-llm"],
-        capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=60, check=False,
+        capture_output=True, text=True, env=CLI_ENV, cwd=ROOT, timeout=60, check=False,
     )  # fmt: skip
     assert result.returncode == 2 and not result.stdout
     assert "nothing to review" in result.stderr

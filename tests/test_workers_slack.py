@@ -34,19 +34,11 @@ from bot.compose.worker_process import run_worker
 from bot.metrics import Metrics
 from bot.service import ReviewService
 from bot.settings import Settings
+from tests.fakes.serve_slack import SECRET, fake_slack, samples, serving, slack_settings, slash
 from tests.fakes.slack_harness import click, review_id_of
-from tests.fakes.slack_payloads import command_body, event_body, interaction_body, sign
-from tests.test_serve_slack import (
-    DRAFT,
-    SECRET,
-    fake_slack,
-    samples,
-    serving,
-    slack_settings,
-    slash,
-)
-from tests.test_slack_reaction import reaction
+from tests.fakes.slack_payloads import command_body, event_body, interaction_body, reaction, sign
 
+DRAFT = "Hi Jo, we help companies like yours grow. Free for a call this week?"
 WORKER_START_S = 30.0  # a spawned worker imports the whole bot before its first job
 
 
