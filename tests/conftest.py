@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import logging
 import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -84,12 +83,3 @@ def captured() -> Iterator[io.StringIO]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The golden cases' summary line (cases passed, per principle), when they ran."""
-    golden = sys.modules.get("tests.golden_cases")
-    summary = golden.TALLY.summary() if golden is not None else ""
-    if summary:
-        terminalreporter.section("golden cases", sep="-")
-        terminalreporter.write_line(summary)

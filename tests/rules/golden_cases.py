@@ -18,7 +18,7 @@ or "quote:<principle id>"): the case is an expected failure while exactly those 
 fails again (so the entry must go) as soon as one of them is right.
 
 "violated" stands for the engine's "warn" or "fail": both mean the principle is broken.
-`python -m tests.golden_cases` prints every mismatch as a Markdown table.
+`python -m tests.rules.golden_cases` prints every mismatch as a Markdown table.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ from bot.principles import REQUIRED_IDS
 from bot.rules import review_with_rules
 from bot.rules.scoring import verdict_for
 
-GOLDEN_DIR = Path(__file__).parent / "golden"
+GOLDEN_DIR = Path(__file__).parents[1] / "golden"
 LABELS = frozenset({"pass", "violated", "n/a"})
 KEYS = frozenset({"name", "note", "draft", "kind", "verdict", "statuses", "quotes", "why", "known"})
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from bot.rules import review_with_rules
-from tests.golden_cases import TALLY, case_named, compare, explain, load_cases, problems_in
+from tests.rules.golden_cases import TALLY, case_named, compare, explain, load_cases, problems_in
 
 CASES = load_cases()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot import review_with_rules
 from bot.rules.scoring import BANDS
-from tests.golden_cases import case_named, load_cases
+from tests.rules.golden_cases import case_named, load_cases
 
 
 def draft(name: str) -> str:

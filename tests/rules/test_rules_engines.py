@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from bot.rules.acts import load_acts
 from bot.rules.engine import MAX_DRAFT_CHARS, review_text
-from tests.golden_cases import load_cases
-from tests.paraphrase import variants
+from tests.rules.golden_cases import load_cases
+from tests.rules.paraphrase import variants
 
 PHRASES = [
     "Hi Sam,\n\n",

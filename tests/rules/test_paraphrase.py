@@ -12,8 +12,8 @@ import pytest
 
 from bot.models import Review
 from bot.rules import review_with_rules
-from tests.golden_cases import case_named, label
-from tests.paraphrase import SWAPS, VARIANTS_PER_BASE, Variant, variant, variants
+from tests.rules.golden_cases import case_named, label
+from tests.rules.paraphrase import SWAPS, VARIANTS_PER_BASE, Variant, variant, variants
 
 VARIANTS = {v.id: v for v in variants()}
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from tests.golden_cases import case_named
+from tests.rules.golden_cases import case_named
 
 SEED = "paraphrase-v1"
 VARIANTS_PER_BASE = 5

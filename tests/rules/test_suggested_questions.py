@@ -8,7 +8,7 @@ import pytest
 from bot.rules import review_with_rules
 from bot.rules.engine import analyse_draft
 from bot.rules.suggest import load_questions
-from tests.golden_cases import load_cases
+from tests.rules.golden_cases import load_cases
 
 ALL_QUESTIONS = sorted(
     {q for topic in load_questions().topics for q in topic.questions}
