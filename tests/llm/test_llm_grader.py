@@ -5,13 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from bot.llm import build_grader
-from bot.llm.grader import LLMGrader
 from bot.models import Review
 from bot.rules import review_with_rules
 from bot.settings import Settings
@@ -34,28 +32,6 @@ def assert_spans_match(text: str, review: Review) -> None:
 
 
 Calls = list[tuple[str, int, int, float]]
-
-
-@pytest.fixture
-def calls() -> Calls:
-    return []
-
-
-@pytest.fixture
-async def make_grader(openai: FakeOpenAI, calls: Calls) -> AsyncIterator[Any]:
-    built: list[LLMGrader] = []
-
-    def make(**overrides: Any) -> LLMGrader:
-        grader = build_grader(
-            settings_for(openai, **overrides), on_call=lambda *args: calls.append(args)
-        )
-        assert isinstance(grader, LLMGrader)
-        built.append(grader)
-        return grader
-
-    yield make
-    for grader in built:
-        await grader.aclose()
 
 
 async def test_good_answer_becomes_a_grounded_model_review(
