@@ -72,6 +72,18 @@ def spawn() -> Iterator[list[subprocess.Popen[bytes]]]:
 
 
 @pytest.fixture
+def restore_endpoints() -> Iterator[None]:
+    """discord.py's REST base and gateway URL as they were before the test pointed them at a
+    fake Discord (they are class attributes: they outlive the bot that set them)."""
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+
+
+@pytest.fixture
 def captured() -> Iterator[io.StringIO]:
     """Everything logged during the test, at DEBUG, as the JSON lines `serve` writes."""
     stream = io.StringIO()

@@ -4,10 +4,8 @@ start-up refusals into one configuration message."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 
 import pytest
-from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from adapters.discord import build_bot, run_discord
@@ -18,12 +16,7 @@ from tests.fakes.discord_harness import (
     discord_settings,
 )
 
-
-@pytest.fixture(autouse=True)
-def restore_endpoints() -> Iterator[None]:
-    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    yield
-    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
+pytestmark = pytest.mark.usefixtures("restore_endpoints")
 
 
 async def test_runs_until_stopped_then_closes(fake: FakeDiscord) -> None:

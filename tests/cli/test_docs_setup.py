@@ -6,11 +6,8 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterator
 
 import pytest
-from discord.gateway import DiscordWebSocket
-from discord.http import Route
 from slack_sdk.errors import SlackApiError
 
 from adapters.discord import run_discord
@@ -73,13 +70,6 @@ def test_slack_troubleshooting_quotes_the_bad_and_missing_token_messages() -> No
     assert str(missing.value).partition(":")[0] in trouble  # "SLACK_BOT_TOKEN is not set"
     for first_errors in ("missing_scope", "dispatch_failed", "/slack/events", "bad_signature"):
         assert first_errors in trouble
-
-
-@pytest.fixture
-def restore_endpoints() -> Iterator[None]:
-    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
-    yield
-    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 async def test_discord_troubleshooting_quotes_the_rejected_token_message(

@@ -40,13 +40,6 @@ async def cli(openai: FakeOpenAI, *args: str, timeout: str = "5") -> tuple[int, 
     return int(process.returncode or 0), out.decode(), err.decode()
 
 
-@pytest.fixture
-def draft_file(tmp_path: Path) -> Path:
-    path = tmp_path / "draft.txt"
-    path.write_text(DRAFT, encoding="utf-8")
-    return path
-
-
 async def test_review_uses_the_model_when_configured(openai: FakeOpenAI, draft_file: Path) -> None:
     openai.always(ok(answer()))
     code, out, err = await cli(openai, "review", str(draft_file), "--json")

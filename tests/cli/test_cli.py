@@ -12,6 +12,8 @@ import pytest
 from bot.principles import REQUIRED_IDS, load_principles
 from tests.helpers import CLI_ENV, COLD_PITCH, LABELLED_RECORDS
 
+DRAFT = COLD_PITCH  # the labelled cold record's draft
+
 
 def run(
     *args: str, stdin: bytes | None = None, cwd: Path | None = None
@@ -25,13 +27,6 @@ def run(
         timeout=60,
         check=False,
     )
-
-
-@pytest.fixture
-def draft_file(tmp_path: Path) -> Path:
-    path = tmp_path / "draft.txt"
-    path.write_text(COLD_PITCH, encoding="utf-8")
-    return path
 
 
 def test_review_prints_score_verdict_principles_and_highlighted_evidence(draft_file: Path) -> None:
@@ -62,11 +57,11 @@ def test_review_json_has_the_documented_shape(draft_file: Path) -> None:
     assert data["source"] == "rules" and data["verdict"] == "rewrite"
     finding = data["principles"][0]["findings"][0]
     assert set(finding) == {"severity", "message", "suggestion", "quote", "start", "end"}
-    assert COLD_PITCH[finding["start"] : finding["end"]] == finding["quote"]
+    assert DRAFT[finding["start"] : finding["end"]] == finding["quote"]
 
 
 def test_review_reads_stdin_and_without_a_model_says_so() -> None:
-    result = run("review", "-", "--json", stdin=COLD_PITCH.encode())
+    result = run("review", "-", "--json", stdin=DRAFT.encode())
     data = json.loads(result.stdout)
     assert data["source"] == "rules" and data["fallback_reason"] == "no_model"
 
@@ -96,7 +91,7 @@ def test_missing_file_is_a_clear_error() -> None:
 
 def test_an_overlong_draft_is_reviewed_up_to_the_limit_with_a_note(tmp_path: Path) -> None:
     path = tmp_path / "long.txt"
-    path.write_text(COLD_PITCH * 200, encoding="utf-8")
+    path.write_text(DRAFT * 200, encoding="utf-8")
     data = json.loads(run("review", str(path), "--json", "--no-llm").stdout)
     assert any("10,000" in note for note in data["notes"])
 
@@ -119,7 +114,7 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path
     path.write_text(
         "\n".join(
             [
-                json.dumps({"id": "a", "text": COLD_PITCH}),
+                json.dumps({"id": "a", "text": DRAFT}),
                 "{not json",
                 json.dumps({"id": "c", "text": "   "}),
                 json.dumps({"id": "d"}),

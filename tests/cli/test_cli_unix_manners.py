@@ -26,13 +26,6 @@ DRAFT = (
 API_KEY = "sk-unreachable-test-key-4411"
 
 
-@pytest.fixture
-def draft_file(tmp_path: Path) -> Path:
-    path = tmp_path / "draft.txt"
-    path.write_text(DRAFT, encoding="utf-8")
-    return path
-
-
 def test_an_unreachable_model_fails_fast_and_says_where_it_looked(
     tmp_path: Path, draft_file: Path
 ) -> None:
