@@ -1,11 +1,15 @@
-"""Shared test configuration and the fixtures several test modules use: the fakes on
-127.0.0.1, started and closed, and the log captured as JSON lines."""
+"""The fixtures tests in several folders use: the fakes on 127.0.0.1, started and closed, a
+database on each backend, discord.py's URLs put back, and the log captured as JSON lines.
+
+A folder's own fixtures live in its conftest.py; helpers that are not fixtures live in
+tests/fakes/ and tests/helpers.py. No test module imports another
+(tests/serve/test_architecture.py checks it).
+"""
 
 from __future__ import annotations
 
 import io
 import logging
-import subprocess
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -57,18 +61,6 @@ def store(db_url: str) -> Iterator[Store]:
     opened = open_store(db_url)
     yield opened
     opened.close()
-
-
-@pytest.fixture
-def spawn() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Append each process a test starts (`outreach-review serve`…): the ones still running
-    at the end are killed, whatever the test asserted."""
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
 
 
 @pytest.fixture
