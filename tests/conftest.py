@@ -1,12 +1,15 @@
-"""Shared test configuration and the fixtures several test modules use: the fakes on
-127.0.0.1, started and closed, and the log captured as JSON lines."""
+"""The fixtures tests in several folders use: the fakes on 127.0.0.1, started and closed, a
+database on each backend, discord.py's URLs put back, and the log captured as JSON lines.
+
+A folder's own fixtures live in its conftest.py; helpers that are not fixtures live in
+tests/fakes/ and tests/helpers.py. No test module imports another
+(tests/serve/test_architecture.py checks it).
+"""
 
 from __future__ import annotations
 
 import io
 import logging
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -61,15 +64,15 @@ def store(db_url: str) -> Iterator[Store]:
 
 
 @pytest.fixture
-def spawn() -> Iterator[list[subprocess.Popen[bytes]]]:
-    """Append each process a test starts (`outreach-review serve`…): the ones still running
-    at the end are killed, whatever the test asserted."""
-    started: list[subprocess.Popen[bytes]] = []
-    yield started
-    for proc in started:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(5)
+def restore_endpoints() -> Iterator[None]:
+    """discord.py's REST base and gateway URL as they were before the test pointed them at a
+    fake Discord (they are class attributes: they outlive the bot that set them)."""
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    saved = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
+    yield
+    Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = saved
 
 
 @pytest.fixture
@@ -84,12 +87,3 @@ def captured() -> Iterator[io.StringIO]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-
-
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The golden cases' summary line (cases passed, per principle), when they ran."""
-    golden = sys.modules.get("tests.golden_cases")
-    summary = golden.TALLY.summary() if golden is not None else ""
-    if summary:
-        terminalreporter.section("golden cases", sep="-")
-        terminalreporter.write_line(summary)

@@ -192,6 +192,12 @@ class SlackHarness:
         body = command_body(command, text, response_url=self.api.response_url(response), **fields)
         return await self.post(body, "application/x-www-form-urlencoded")
 
+    async def private_review(self, text: str, *, response: str = "r1") -> Payload:
+        """/reviewoutreach `text`, and the review only the requester sees (at `response`)."""
+        await self.command(text, response=response)
+        [posted] = await self.api.wait_for_post(response)
+        return posted
+
     async def interact(self, payload: Payload) -> Reply:
         return await self.post(interaction_body(payload), "application/x-www-form-urlencoded")
 

@@ -70,3 +70,17 @@ def event_body(event: Payload, *, event_id: str, team: str = "T0TEAM") -> str:
             "authorizations": [{"team_id": team, "user_id": "U0BOT", "is_bot": True}],
         }
     )
+
+
+def reaction(
+    ts: str, *, user: str = "U0ALICE", name: str = "mag", channel: str = "C0GENERAL"
+) -> Payload:
+    """The `reaction_added` event: `user` reacted with `name` to U0BOB's message `ts`."""
+    return {
+        "type": "reaction_added",
+        "user": user,
+        "reaction": name,
+        "item_user": "U0BOB",
+        "item": {"type": "message", "channel": channel, "ts": ts},
+        "event_ts": "9.9",
+    }

@@ -2,7 +2,8 @@
 
 Point the fake Web API's `apps.connections.open` at `url`; once the app connects,
 `send_envelope` pushes a payload (a slash command, an event...) and `wait_ack`
-returns what the app acknowledged for that envelope.
+returns what the app acknowledged for that envelope. `socket_settings` are the app's settings
+for Socket Mode against the fake Web API.
 """
 
 from __future__ import annotations
@@ -11,9 +12,12 @@ import asyncio
 import json
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from bot.settings import Settings
 
 Payload = dict[str, Any]
 
@@ -86,3 +90,17 @@ class FakeSocketMode:
             await asyncio.sleep(0.01)
         assert envelope_id in self.acks, "the app did not acknowledge the envelope"
         return self.acks[envelope_id]
+
+
+def socket_settings(api_url: str, tmp_path: Path, **overrides: Any) -> Settings:
+    """Socket Mode against the fake Web API at `api_url`, rules only, SQLite."""
+    values: dict[str, Any] = {
+        "slack_bot_token": "xoxb-test",
+        "slack_app_token": "xapp-test",
+        "slack_signing_secret": None,
+        "slack_api_url": api_url,
+        "outreach_llm": "off",
+        "database_url": f"sqlite:///{tmp_path}/socket.db",
+        **overrides,
+    }
+    return Settings(**values)

@@ -1,5 +1,5 @@
-"""Test support for the store and tips: database URLs per backend, a recording poster,
-and the worker the multi-process race test spawns."""
+"""Test support for the store and tips: database URLs per backend, reviews to count, a recording
+poster, and the worker the multi-process race test spawns."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.models import PrincipleResult, Review
 from bot.ports import PostOk, PostResult, RenderedTip
 from bot.settings import Settings
 from bot.store import open_store
@@ -82,6 +83,13 @@ def backend_url(backend: str, tmp_path: Path) -> Iterator[str]:
     else:
         with postgres_url() as url:
             yield url
+
+
+def make_review(violated: dict[str, str], verdict: str = "revise") -> Review:
+    """A review to count: every principle passes but those in `violated` (id -> status)."""
+    ids = ["about_them", "no_pitch", "specific", "clear_reason", "owns_the_gap", "asks_questions"]
+    principles = tuple(PrincipleResult(pid, pid, violated.get(pid, "pass")) for pid in ids)  # type: ignore[arg-type]
+    return Review(70, verdict, "cold", "rules", principles)  # type: ignore[arg-type]
 
 
 def tips_settings(**overrides: Any) -> Settings:
