@@ -14,7 +14,6 @@ from contextlib import AbstractAsyncContextManager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from bot.settings import Settings
 from bot.tips.schedule import (
     WEEKDAY_NAMES,
     as_utc,
@@ -27,11 +26,12 @@ from bot.tips.schedule import (
 
 if TYPE_CHECKING:
     from bot.ports import TipPoster
+    from bot.settings import Settings  # not at import: `review --no-llm` starts faster
     from bot.store import Store
 
 PLATFORMS = ("slack", "discord", "console")
 # Every configured platform's poster for one `tips tick` (the composition's `cron_posters`).
-PostersFor = Callable[[Settings], AbstractAsyncContextManager[Mapping[str, "TipPoster"]]]
+PostersFor = Callable[["Settings"], AbstractAsyncContextManager[Mapping[str, "TipPoster"]]]
 # Why a platform's tips cannot be posted, when its credentials are not configured.
 MISSING_CREDENTIALS = {
     "slack": "SLACK_BOT_TOKEN is not set (nor SLACK_CLIENT_ID, for OAuth)",

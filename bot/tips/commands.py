@@ -10,9 +10,9 @@ import logging
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.ports import ChannelContext, TipPoster, TipsReply
-from bot.settings import Settings
 from bot.tips.delivery import LEASE, choose_next, digest_line, in_thread, post_claimed
 from bot.tips.library import TipLibrary
 from bot.tips.records import Subscription, TipsStore
@@ -27,6 +27,9 @@ from bot.tips.schedule import (
     slot_at,
     week_monday,
 )
+
+if TYPE_CHECKING:  # annotations only: the CLI starts faster without pydantic-settings
+    from bot.settings import Settings
 
 log = logging.getLogger("outreach.tips")
 

@@ -12,9 +12,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from bot.ports import TipPoster
-from bot.settings import Settings
 from bot.tips.delivery import (
     LEASE,
     TickOutcome,
@@ -23,6 +23,9 @@ from bot.tips.delivery import (
     in_thread,
     post_claimed,
 )
+
+if TYPE_CHECKING:  # annotations only: the CLI starts faster without pydantic-settings
+    from bot.settings import Settings
 from bot.tips.library import TipLibrary
 from bot.tips.records import Delivery, Subscription, TipsStore
 from bot.tips.schedule import as_utc, iso_period, slot_at, week_monday
