@@ -23,7 +23,6 @@ from bot.rules.scan import HAVE_RE2, Texts, compile_pattern, finditer, group_spa
 from bot.rules.text import Draft, Sentence
 
 Subject = Literal["sender", "recipient", "third", "none"]
-About = Literal["sender", "recipient", "shared", "none"]
 
 # Words that open a sentence without being its subject ("So, I ...", "Also, your ...").
 MARKERS = (
@@ -53,7 +52,6 @@ _IMPLIED_I = frozenset(
 @dataclass(frozen=True)
 class Act:
     name: str
-    about: About
     anywhere: tuple[tuple[Any, bool], ...]  # (regex, runs on the original-case text)
     overrides: frozenset[str] = frozenset()
     needs_sender: bool = False  # only in a sentence where the sender speaks of their own
@@ -92,7 +90,6 @@ def load_acts(fast: bool = True) -> ActBook:
         acts.append(
             Act(
                 name=name,
-                about=item.get("about", "none"),
                 anywhere=compiled,
                 overrides=frozenset(item.get("overrides", ())),
                 needs_sender=bool(item.get("needs_sender", False)),

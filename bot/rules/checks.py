@@ -29,12 +29,13 @@ def scope_sentences(view: DraftFeatures, scope: str) -> list[SentenceActs]:
     return view.sentences
 
 
-def _where_missing(view: DraftFeatures, principle: str) -> Span:
-    """Where a missing thing would go: a question at the end, anything else up front."""
+def where_missing(view: DraftFeatures, principle: str) -> Span:
+    """Where a missing thing would go: a question at the end, anything else at the opening
+    (after the greeting and pleasantries)."""
     sentences = view.sentences
     if not sentences:
         return (0, 0)
-    chosen = sentences[-1] if principle == "asks_questions" else sentences[0]
+    chosen = sentences[-1] if principle == "asks_questions" else (view.opening or sentences)[0]
     return chosen.start, chosen.end
 
 
@@ -96,11 +97,11 @@ class RuleRun:
             value = view.vector[str(when.feature)]
             low = when.below is not None and value < when.below
             high = when.above is not None and value > when.above
-            return [_where_missing(view, principle)] if (low or high) else []
+            return [where_missing(view, principle)] if (low or high) else []
         acts = when.act_set
         if when.check == "absence":
             present = not self.scopes.acts(when.scope).isdisjoint(acts)
-            return [] if present else [_where_missing(view, principle)]
+            return [] if present else [where_missing(view, principle)]
         if acts and self.scopes.acts(when.scope).isdisjoint(acts):
             return []
         sentences = self.scopes.sentences(when.scope)

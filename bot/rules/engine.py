@@ -17,7 +17,7 @@ from dataclasses import replace
 from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
 from bot.rules.acts import ActBook
-from bot.rules.checks import RuleRun
+from bot.rules.checks import RuleRun, where_missing
 from bot.rules.features import DraftFeatures
 from bot.rules.language import reads_as_english
 from bot.rules.learned import THRESHOLD, Weights, load_weights, squash
@@ -186,12 +186,7 @@ def _findings(
         )  # fmt: skip
     if not out:
         fallback = book.fallbacks[principle_id]
-        sentences = view.sentences
-        if principle_id == "asks_questions":
-            chosen = sentences[-1] if sentences else None
-        else:
-            chosen = (view.opening or sentences)[0] if sentences else None
-        start, end = _trim(text, chosen.start, chosen.end) if chosen else (0, 0)
+        start, end = _trim(text, *where_missing(view, principle_id))
         out.append(
             Finding(
                 principle_id, fallback_id(principle_id), severity, fallback.message,

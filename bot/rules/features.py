@@ -44,10 +44,12 @@ SKIPPABLE = frozenset(
     {"pleasantry", "question_pleasantry", "gap", "apology", "excuse", "recent", "compliment",
      "filler"}
 )  # fmt: skip
-# A name: a capitalised word, an acronym, or a word with a capital inside (iOS, eBay).
-_CAPITALISED = re.compile(
-    r"(?<![\w'’])(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
-)
+# An opening sentence doing one of these is substantive, whatever else it does.
+_SUBSTANTIVE = frozenset({*SENDER_ACTS, "their_work", "their_news", "shared_history"})
+# A name: a capitalised word, an acronym, or a word with a capital inside (iOS, eBay); a run
+# of them ("São Paulo", "Ostrava Parcel") is one name, so a two-word place counts as one.
+_NAME_WORD = r"(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
+_CAPITALISED = re.compile(rf"(?<![\w'’]){_NAME_WORD}(?: {_NAME_WORD})*")
 _NUMBER = re.compile(r"(?<![\w.])(?:\$?\d[\d,.]*%?)")
 _QUOTED = re.compile(r"[\"“][^\"”\n]{8,120}[\"”]|(?<![\w'])'[^'\n]{8,120}'(?![\w'])")
 COMMON_CAPS = frozenset(
@@ -90,10 +92,12 @@ class DraftFeatures:
         self.draft = draft
         self.sentences: list[SentenceActs] = analyse(draft, draft.prose, book)
         self.body_end = draft.body[-1].end if draft.body else 0
-        for question in self.questions:  # questions become acts the rules can name
-            for sentence in self.sentences:
-                if sentence.start == question.start:
-                    sentence.acts[f"question_{question.kind}"] = (question.start, question.end)
+        self.questions: list[Question] = []
+        for sentence in self.sentences:  # questions become acts the rules can name
+            if sentence.question:
+                kind = self._question_kind(sentence)
+                sentence.acts[f"question_{kind}"] = (sentence.start, sentence.end)
+                self.questions.append(Question(sentence.start, sentence.end, kind))
 
     @cached_property
     def opening(self) -> list[SentenceActs]:
@@ -109,27 +113,19 @@ class DraftFeatures:
 
     @staticmethod
     def _skippable(sentence: SentenceActs) -> bool:
-        acts = set(sentence.acts)
-        if acts & set(SENDER_ACTS) or acts & {"their_work", "their_news", "shared_history"}:
+        acts = sentence.acts.keys()
+        if not acts.isdisjoint(_SUBSTANTIVE):
             return False
-        return bool(acts & SKIPPABLE) and not sentence.question
+        return not acts.isdisjoint(SKIPPABLE) and not sentence.question
 
-    @cached_property
-    def questions(self) -> list[Question]:
-        out = []
-        for sentence in self.sentences:
-            if not sentence.question:
-                continue
-            if sentence.does("question_pleasantry"):
-                kind = "pleasantry"
-            elif sentence.does("question_cta", "cta") and not sentence.does("indirect_question"):
-                kind = "cta"
-            elif len(self.draft.masked[sentence.start : sentence.end].split()) < 3:
-                kind = "pleasantry"
-            else:
-                kind = "genuine"
-            out.append(Question(sentence.start, sentence.end, kind))
-        return out
+    def _question_kind(self, sentence: SentenceActs) -> str:
+        if sentence.does("question_pleasantry"):
+            return "pleasantry"
+        if sentence.does("question_cta", "cta") and not sentence.does("indirect_question"):
+            return "cta"
+        if len(self.draft.masked[sentence.start : sentence.end].split()) < 3:
+            return "pleasantry"
+        return "genuine"
 
     def count(self, *acts: str) -> int:
         """How many sentences do any of `acts`."""
@@ -144,18 +140,6 @@ class DraftFeatures:
             for name in sentence.acts:
                 counts[name] = counts.get(name, 0) + 1
         return counts
-
-    def first(self, *acts: str) -> tuple[int, int] | None:
-        for sentence in self.sentences:
-            span = sentence.span(*acts)
-            if span is not None:
-                return span
-        return None
-
-    def named_details(self, sentences: list[SentenceActs] | None = None) -> int:
-        """Distinct names, numbers and quoted phrases in sentences not about the sender."""
-        chosen = self.sentences if sentences is None else sentences
-        return len(set().union(*(self._details(s) for s in chosen))) if chosen else 0
 
     def _details(self, sentence: SentenceActs) -> frozenset[str]:
         if sentence.subject == "sender" and not sentence.does(*THEIR_ACTS):
@@ -177,9 +161,17 @@ class DraftFeatures:
                 found.setdefault(starts[index], set()).add(token)
 
         for match in _CAPITALISED.finditer(text):
-            token, position = match.group(0), match.start()
-            if token in COMMON_CAPS or token.lower() in TITLE_WORDS or position in first_words:
+            position = match.start()
+            words = [
+                word
+                for index, word in enumerate(match.group(0).split(" "))
+                if not (index == 0 and position in first_words)  # a sentence's first word
+                and word not in COMMON_CAPS
+                and word.lower() not in TITLE_WORDS
+            ]
+            if not words:
                 continue
+            token = " ".join(words)
             before = text[max(0, position - 9) : position].lower()
             if before.endswith(_EMPLOYER_ENDS) and _EMPLOYER.search(
                 text, max(0, position - 48), position
@@ -220,7 +212,7 @@ class DraftFeatures:
             "open.their_act": opens(*THEIR_ACTS, "compliment"),
             "open.subject_sender": float(bool(first and first.subject == "sender")),
             "open.subject_recipient": float(bool(first and first.subject == "recipient")),
-            "open.question": float(bool(first and first.question and self._genuine(first))),
+            "open.question": float(bool(first and first.does("question_genuine"))),
             "open2.sender_act": float(bool(second and second.does(*SENDER_ACTS))),
             "open.self_intro": opens("self_intro", "credential"),
             "open.reach_out": opens("reach_out", "bump"),
@@ -260,9 +252,6 @@ class DraftFeatures:
             out[f"named.{act}"] = float(named)
             out[f"bare.{act}"] = float(counts.get(act, 0) - named)
         return out
-
-    def _genuine(self, sentence: SentenceActs) -> bool:
-        return any(q.start == sentence.start and q.kind == "genuine" for q in self.questions)
 
 
 def _act_names() -> tuple[str, ...]:

@@ -40,7 +40,7 @@ def load_language() -> LanguageCheck:
     )
 
 
-_CONTENT = re.compile(r"[a-z][a-z'-]{3,}")
+_CONTENT = re.compile(r"[^\W\d_][\w'-]{3,}")  # a word of four or more, any script
 
 
 def content_words(lower: str) -> set[str]:

@@ -77,13 +77,6 @@ class Texts:
         assert starts is not None
         return bisect.bisect_right(starts, offset) - 1
 
-    def byte(self, offset: int, on_original: bool) -> int:
-        if self._starts is None:
-            return offset
-        starts = self._ostarts if on_original else self._starts
-        assert starts is not None
-        return starts[offset] if offset < len(starts) else len(starts)
-
 
 def group_span(spans: Any, number: int) -> tuple[int, int]:
     if isinstance(spans, list):
