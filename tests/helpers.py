@@ -13,7 +13,15 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 # The CLI on the rules alone, without colour: what `review` prints does not depend on the host.
 CLI_ENV = {**os.environ, "OUTREACH_LLM": "off", "NO_COLOR": "1"}
-PLATFORM_VARIABLES = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "PORT")
+PLATFORM_VARIABLES = (
+    "SLACK_",
+    "DISCORD_",
+    "OPENAI_",
+    "OUTREACH_",
+    "DATABASE_URL",
+    "PORT",
+    "LOG_LEVEL",
+)
 
 COLD_PITCH = (
     "Hi Marta,\n\nI'm the founder of Loopwise and we help companies like yours cut churn by 30%."
@@ -63,17 +71,24 @@ def clean_env(tmp_path: Path, **values: str) -> dict[str, str]:
     return {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/db.sqlite", **values}
 
 
-def run_cli(
-    tmp_path: Path, *args: str, stdin: str = "", **env: str
+def cli(
+    *args: str, env: dict[str, str], cwd: Path | None = None, stdin: str = ""
 ) -> subprocess.CompletedProcess[str]:
-    """`outreach-review ARGS` in `tmp_path` with a clean environment plus `env`."""
+    """`outreach-review ARGS` as a user runs it, given a minute at most."""
     return subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         input=stdin,
         capture_output=True,
         text=True,
-        env=clean_env(tmp_path, **env),
-        cwd=tmp_path,  # no stray .env
+        env=env,
+        cwd=cwd,
         timeout=60,
         check=False,
     )
+
+
+def run_cli(
+    tmp_path: Path, *args: str, stdin: str = "", **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`outreach-review ARGS` in `tmp_path` with a clean environment plus `env`."""
+    return cli(*args, env=clean_env(tmp_path, **env), cwd=tmp_path, stdin=stdin)  # no stray .env

@@ -10,28 +10,18 @@ from pathlib import Path
 import pytest
 
 from bot.principles import REQUIRED_IDS, load_principles
-from tests.helpers import CLI_ENV, COLD_PITCH, LABELLED_RECORDS
+from tests.helpers import CLI_ENV, COLD_PITCH, LABELLED_RECORDS, cli
 
 DRAFT = COLD_PITCH  # the labelled cold record's draft
 
 
-def run(
-    *args: str, stdin: bytes | None = None, cwd: Path | None = None
-) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        input=stdin,
-        capture_output=True,
-        env=CLI_ENV,
-        cwd=cwd,
-        timeout=60,
-        check=False,
-    )
+def run(*args: str, stdin: str = "", cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return cli(*args, env=CLI_ENV, cwd=cwd, stdin=stdin)
 
 
 def test_review_prints_score_verdict_principles_and_highlighted_evidence(draft_file: Path) -> None:
     result = run("review", str(draft_file), "--no-llm")
-    out = result.stdout.decode()
+    out = result.stdout
     assert result.returncode == 0, result.stderr
     assert "Score " in out and "Rewrite it" in out
     assert "✗ Lead with them, not you" in out
@@ -61,7 +51,7 @@ def test_review_json_has_the_documented_shape(draft_file: Path) -> None:
 
 
 def test_review_reads_stdin_and_without_a_model_says_so() -> None:
-    result = run("review", "-", "--json", stdin=DRAFT.encode())
+    result = run("review", "-", "--json", stdin=DRAFT)
     data = json.loads(result.stdout)
     assert data["source"] == "rules" and data["fallback_reason"] == "no_model"
 
@@ -72,8 +62,8 @@ def test_empty_draft_is_a_clear_error_with_exit_2(tmp_path: Path, content: bytes
     path.write_bytes(content)
     result = run("review", str(path), "--no-llm")
     assert result.returncode == 2
-    assert b"the draft is empty" in result.stderr
-    assert b"Traceback" not in result.stderr
+    assert "the draft is empty" in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 def test_invalid_utf8_is_a_clear_error(tmp_path: Path) -> None:
@@ -81,12 +71,12 @@ def test_invalid_utf8_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes("Olá João, café?".encode("latin-1"))
     result = run("review", str(path), "--no-llm")
     assert result.returncode == 2
-    assert b"not valid UTF-8" in result.stderr and b"Traceback" not in result.stderr
+    assert "not valid UTF-8" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_missing_file_is_a_clear_error() -> None:
     result = run("review", "/nonexistent/draft.txt", "--no-llm")
-    assert result.returncode == 2 and b"no such file" in result.stderr
+    assert result.returncode == 2 and "no such file" in result.stderr
 
 
 def test_an_overlong_draft_is_reviewed_up_to_the_limit_with_a_note(tmp_path: Path) -> None:
@@ -101,7 +91,7 @@ def test_chat_markup_alone_is_nothing_to_review(tmp_path: Path) -> None:
     path.write_text("<!channel> <@U1> <#C1|x> <https://a.b|c> <@123> :tada: **hi** 🎉\n", "utf-8")
     result = run("review", str(path), "--json", "--no-llm")
     assert result.returncode == 2 and not result.stdout
-    assert b"nothing to review" in result.stderr and b"Traceback" not in result.stderr
+    assert "nothing to review" in result.stderr and "Traceback" not in result.stderr
     with_words = tmp_path / "words.txt"
     with_words.write_text("<!channel> <@U1> :tada: Would love to connect with you!\n", "utf-8")
     result = run("review", str(with_words), "--json", "--no-llm")
@@ -125,7 +115,7 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path
     )
     result = run("batch", str(path), "--no-llm")
     assert result.returncode == 0, result.stderr
-    lines = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
     assert [line["id"] for line in lines] == ["a", 2, "c", "d", 5]
     assert "review" in lines[0] and lines[0]["review"]["verdict"] == "rewrite"
     assert "not valid JSON" in lines[1]["error"]
@@ -136,7 +126,7 @@ def test_batch_writes_one_line_per_input_in_order_and_reports_bad_lines(tmp_path
 def test_eval_prints_per_label_scores_and_the_verdict_confusion(tmp_path: Path) -> None:
     path = tmp_path / "labelled.jsonl"
     path.write_text("\n".join(json.dumps(r) for r in LABELLED_RECORDS), encoding="utf-8")
-    text = run("eval", str(path)).stdout.decode()
+    text = run("eval", str(path)).stdout
     for word in (
         "leads_with_self",
         "no_responsibility",
@@ -157,11 +147,11 @@ def test_eval_rejects_a_file_that_is_not_labelled(tmp_path: Path) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text(json.dumps({"id": "x", "text": "hi"}), encoding="utf-8")
     result = run("eval", str(path))
-    assert result.returncode == 2 and b"missing" in result.stderr
+    assert result.returncode == 2 and "missing" in result.stderr
 
 
 def test_principles_lists_all_six_with_the_conventions_that_decide_hard_cases() -> None:
-    out = run("principles").stdout.decode()
+    out = run("principles").stdout
     for principle in load_principles():
         assert principle.id in out and f"Counts: {principle.convention}" in out
     assert {p["id"] for p in json.loads(run("principles", "--json").stdout)} == set(REQUIRED_IDS)
@@ -169,7 +159,7 @@ def test_principles_lists_all_six_with_the_conventions_that_decide_hard_cases() 
 
 def test_no_command_prints_help_and_exit_2() -> None:
     result = run()
-    assert result.returncode == 2 and b"review" in result.stdout
+    assert result.returncode == 2 and "review" in result.stdout
 
 
 def test_rules_path_imports_no_model_or_platform_library(draft_file: Path) -> None:

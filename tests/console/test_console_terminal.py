@@ -3,9 +3,7 @@ pasted into, with everything the terminal shows (its echo and stderr included) a
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.fakes.terminal import CTRL_D, Terminal
+from tests.helpers import clean_env, run_cli
 
 PROMPT = "outreach> "
 REVIEW_END = "Graded by the built-in rules."
@@ -30,14 +29,8 @@ EMAIL = (
     "Marco"
 )
 NOT_SHOWN = ("INFO", "outreach.serve", "outreach.service", '{"platform"', "^[[")
-PLATFORM_VARIABLES = ("SLACK_", "DISCORD_", "OPENAI_", "OUTREACH_", "DATABASE_URL", "LOG_LEVEL")
 
 StartConsole = Callable[..., Terminal]
-
-
-def console_env(tmp_path: Path, **values: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(PLATFORM_VARIABLES)}
-    return {**env, "DATABASE_URL": f"sqlite:///{tmp_path}/outreach.db", **values}
 
 
 @pytest.fixture
@@ -46,7 +39,7 @@ def start_console(tmp_path: Path) -> Iterator[StartConsole]:
 
     def start(**env: str) -> Terminal:
         argv = [sys.executable, "-m", "bot.cli", "serve"]
-        term = Terminal(argv, env=console_env(tmp_path, **env), cwd=tmp_path)  # no stray .env
+        term = Terminal(argv, env=clean_env(tmp_path, **env), cwd=tmp_path)  # no stray .env
         started.append(term)
         term.expect(PROMPT)
         term.mark()
@@ -55,18 +48,6 @@ def start_console(tmp_path: Path) -> Iterator[StartConsole]:
     yield start
     for term in started:
         term.close()
-
-
-def run_cli(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *args],
-        env=console_env(tmp_path),
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
 
 
 def review_then_prompt(term: Terminal) -> str:

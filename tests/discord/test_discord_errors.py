@@ -9,7 +9,7 @@ import pytest
 
 from adapters.discord import DiscordTipPoster
 from bot.models import Review
-from bot.ports import PostError, PostOk, Rejected, RenderedTip
+from bot.ports import PostError, PostOk, Rejected
 from bot.service import ReviewService
 from tests.fakes.discord_api import FakeDiscord
 from tests.fakes.discord_harness import (
@@ -19,19 +19,11 @@ from tests.fakes.discord_harness import (
     running_bot,
 )
 from tests.fakes.discord_payloads import APP_ID, CHANNEL_ID, GUILD_ID, reaction_add, slash_command
+from tests.fakes.tips_env import TIP
 
 DRAFT = "Hi Priya, your DataConf talk on vanity dashboards stuck with me. How did the rollout go?"
 POSTS = rf"/channels/{CHANNEL_ID}/messages"
 WEBHOOK = rf"/webhooks/{APP_ID}/[^/]+"
-TIP = RenderedTip(
-    tip_id="tip-1",
-    principle_id="specific",
-    principle_title="Be specific and personal",
-    title="Be specific",
-    body="Name one real detail.",
-    before="Hi all",
-    after="Hi Sam",
-)
 
 
 class Broken(ReviewService):
@@ -175,7 +167,7 @@ async def test_tip_poster_maps_discord_errors_to_values(fake: FakeDiscord) -> No
         limited = await poster.post_tip(str(GUILD_ID), str(CHANNEL_ID), TIP)  # no 60 s sleep
         bad_id = await poster.post_tip(str(GUILD_ID), "C0123SLACK", TIP)
     assert isinstance(posted, PostOk) and posted.message_ref in fake.messages
-    assert fake.messages[posted.message_ref]["embeds"][0]["title"] == "Outreach tip: Be specific"
+    assert fake.messages[posted.message_ref]["embeds"][0]["title"] == f"Outreach tip: {TIP.title}"
     assert isinstance(gone, PostError) and gone.kind == "channel_gone"
     assert isinstance(not_in, PostError) and not_in.kind == "not_in_channel"
     assert isinstance(limited, PostError) and limited.kind == "rate_limited"

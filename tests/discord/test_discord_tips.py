@@ -8,7 +8,7 @@ from typing import Any
 
 import discord
 
-from bot.ports import ChannelContext, RenderedTip, TipPoster, TipsReply
+from bot.ports import ChannelContext, TipPoster, TipsReply
 from bot.service import ReviewService
 from bot.store import open_store
 from bot.tips import TipsCommands, load_library
@@ -20,17 +20,9 @@ from tests.fakes.discord_harness import (
     running_bot,
 )
 from tests.fakes.discord_payloads import APP_ID, CHANNEL_ID, GUILD_ID, USER_ID, slash_command
+from tests.fakes.tips_env import TIP
 
 EPHEMERAL = 64
-TIP = RenderedTip(
-    tip_id="specific-1",
-    principle_id="specific",
-    principle_title="Be specific and personal",
-    title="Name one real detail",
-    body="A message that could go to anyone tells them they are a name on a list.",
-    before="I came across your profile.",
-    after="Your DataConf talk on dashboards stuck with me.",
-)
 
 
 class StubTips:
@@ -96,8 +88,8 @@ async def test_preview_shows_the_tip_to_the_caller_only(fake: FakeDiscord) -> No
     assert [args for _, args in stub.calls] == ["preview"]
     assert answer.body["flags"] & EPHEMERAL
     (embed,) = answer.body["embeds"]
-    assert embed["title"] == "Outreach tip: Name one real detail"
-    assert embed["footer"]["text"] == "Principle: Be specific and personal"
+    assert embed["title"] == f"Outreach tip: {TIP.title}"
+    assert embed["footer"]["text"] == f"Principle: {TIP.principle_title}"
     assert len(followups(fake, command["token"])) == 1
 
 

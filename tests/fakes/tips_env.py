@@ -20,12 +20,22 @@ from bot.models import PrincipleResult, Review
 from bot.ports import PostOk, PostResult, RenderedTip
 from bot.settings import Settings
 from bot.store import open_store
+from bot.tips.library import load_library
 
 PG_SKIP_REASON = (
     "PostgreSQL tests need TEST_DATABASE_URL "
     "(e.g. postgresql+psycopg://postgres@127.0.0.1:5432/test); .ci/run sets it"
 )
 T0 = datetime(2026, 1, 1, tzinfo=UTC)  # subscriptions in tests are made at this instant
+
+
+def library_tip(index: int = 0) -> RenderedTip:
+    """A tip from the shipped library, as a channel would receive it."""
+    library = load_library()
+    return library.render(library.tips[index])
+
+
+TIP = library_tip()
 
 
 def subscribe(

@@ -79,8 +79,9 @@ async def test_500_every_time_falls_back_to_rules_within_the_deadline(
 ) -> None:
     openai.always(fail(500, "boom"))
     rules = review_with_rules(DRAFT)
+    grader = make_grader(outreach_llm_timeout=2.0)  # built first: the deadline is the review's
     started = time.monotonic()
-    review = await make_grader(outreach_llm_timeout=2.0).grade(DRAFT, rules)
+    review = await grader.grade(DRAFT, rules)
 
     assert time.monotonic() - started <= 2.5
     assert review.source == "rules" and review.fallback_reason == "server_error"
@@ -93,8 +94,9 @@ async def test_a_hanging_server_falls_back_by_the_timeout(
     openai: FakeOpenAI, make_grader: Any
 ) -> None:
     openai.always(Step(hang=True))
+    grader, rules = make_grader(outreach_llm_timeout=1.0), review_with_rules(DRAFT)
     started = time.monotonic()
-    review = await make_grader(outreach_llm_timeout=1.0).grade(DRAFT, review_with_rules(DRAFT))
+    review = await grader.grade(DRAFT, rules)
 
     assert time.monotonic() - started < 2.0
     assert review.source == "rules" and review.fallback_reason == "timeout"
@@ -237,8 +239,9 @@ async def test_a_retry_after_beyond_the_deadline_falls_back_at_once(
     openai: FakeOpenAI, make_grader: Any
 ) -> None:
     openai.always(fail(429, "quota", {"retry-after": "30"}))
+    grader, rules = make_grader(outreach_llm_timeout=3.0), review_with_rules(DRAFT)
     started = time.monotonic()
-    review = await make_grader(outreach_llm_timeout=3.0).grade(DRAFT, review_with_rules(DRAFT))
+    review = await grader.grade(DRAFT, rules)
 
     assert review.fallback_reason == "rate_limited"
     assert time.monotonic() - started < 1.0  # no pointless wait for a retry that cannot happen

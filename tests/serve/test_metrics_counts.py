@@ -20,6 +20,7 @@ from tests.fakes.memory_store import MemoryStore
 from tests.fakes.model_answers import API_KEY, answer
 from tests.fakes.model_answers import DRAFT as MODEL_DRAFT
 from tests.fakes.openai_server import FakeOpenAI, Step, error_body, ok
+from tests.fakes.tips_env import TIP
 
 EXPECTED = {
     "outreach_reviews",
@@ -36,7 +37,6 @@ EXPECTED = {
     "outreach_store_up",
     "outreach_process_resident_memory_bytes",
 }
-TIP = RenderedTip("t1", "about_them", "About them", "Title", "Body", "before", "after")
 
 
 def value(metrics: Metrics, name: str, **labels: str) -> float:

@@ -24,27 +24,19 @@ from sqlalchemy import create_engine, text
 from adapters.slack import SlackServer
 from adapters.slack.oauth import BOT_SCOPES
 from adapters.slack.server import check_settings
-from bot.ports import PostError, PostOk, RenderedTip
+from bot.ports import PostError, PostOk
 from bot.service import ReviewService
 from bot.settings import Settings, SettingsError
 from bot.store import db
 from tests.fakes.slack_api import FakeSlackApi
 from tests.fakes.slack_payloads import command_body, event_body, sign
+from tests.fakes.tips_env import TIP
 from tests.helpers import ROOT
 
 SECRET = "test-signing-secret"
 CLIENT_ID = "1111.2222"
 CLIENT_SECRET = "oauth-client-secret"
 STATE_COOKIE = "slack-app-oauth-state"
-TIP = RenderedTip(
-    tip_id="t1",
-    principle_id="about_them",
-    principle_title="About them",
-    title="Open with them",
-    body="Start with something about the reader.",
-    before="I am a founder.",
-    after="Your talk on onboarding stuck with me.",
-)
 
 
 def oauth_settings(api: FakeSlackApi | None, database_url: str, **overrides: Any) -> Settings:

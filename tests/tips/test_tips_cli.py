@@ -14,7 +14,7 @@ import pytest
 
 from bot.tips.cli import register
 from tests.fakes.tips_env import RecordingPoster, tips_settings
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_cli
 
 
 def run_handler(argv: list[str], database_url: str, **handler_kwargs: object) -> int:
@@ -22,18 +22,6 @@ def run_handler(argv: list[str], database_url: str, **handler_kwargs: object) ->
     register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
     return int(args.handler(args, tips_settings(database_url=database_url), **handler_kwargs))
-
-
-def run_cli(argv: list[str], database_url: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "DATABASE_URL": database_url, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", *argv],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def json_lines(stdout: str) -> list[dict[str, str]]:
@@ -113,12 +101,16 @@ def test_tick_end_to_end_posts_once_per_week_across_processes(tmp_path: Path) ->
     run_handler([*subscribe, "console", "--channel", "general", "--tz", "Europe/Berlin"], absolute)
     run_handler([*subscribe, "slack", "--channel", "C1", "--workspace", "T1"], absolute)
 
-    first = run_cli(["tips", "tick", "--at", "2026-12-07T09:00:00+01:00"], relative, tmp_path)
+    first = run_cli(
+        tmp_path, "tips", "tick", "--at", "2026-12-07T09:00:00+01:00", DATABASE_URL=relative
+    )
     assert first.returncode == 0, first.stderr
     [line] = json_lines(first.stdout)  # the slack channel is left for the slack poster
     assert set(line) == {"platform", "channel", "tip_id", "period"}
     assert (line["platform"], line["channel"], line["period"]) == ("console", "general", "2026-W50")
-    again = run_cli(["tips", "tick", "--at", "2026-12-07T09:30:00+01:00"], relative, tmp_path)
+    again = run_cli(
+        tmp_path, "tips", "tick", "--at", "2026-12-07T09:30:00+01:00", DATABASE_URL=relative
+    )
     assert again.returncode == 0 and again.stdout == ""
 
     env = {**os.environ, "DATABASE_URL": relative, "PYTHONPATH": str(ROOT)}
