@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
-from bot.rules.language import content_words
+from bot.rules.language import content_words, plain_word_count
 from bot.rules.text import Draft
 
 # Acts that put the sender, their offer or their wants forward.
@@ -224,7 +224,7 @@ class DraftFeatures:
             "open.filler": opens("filler"),
             "open.none": float(first is None),
             "sentences": float(len(sentences)),
-            "words": float(self.draft.words),
+            "words": float(plain_word_count(self.draft.masked)),
             "sender_share": sum(1 for s in sentences if s.subject == "sender") / n,
             "recipient_share": len(theirs) / n,
             "details.their": float(len(frozenset().union(*(details[i] for i in theirs)))),

@@ -43,6 +43,12 @@ def load_language() -> LanguageCheck:
 _CONTENT = re.compile(r"[^\W\d_][\w'-]{3,}")  # a word of four or more, any script
 
 
+def plain_word_count(text: str) -> int:
+    """Words of four letters or more that do not start with a capital: how long a draft is
+    with names, numbers and short function words left out, so a swapped name never changes it."""
+    return sum(1 for word in _CONTENT.findall(text) if not word[0].isupper())
+
+
 def content_words(lower: str) -> set[str]:
     """Words of four letters or more that are neither function words nor vague ones."""
     check = load_language()

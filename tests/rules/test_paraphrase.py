@@ -51,3 +51,16 @@ def test_there_are_at_least_a_hundred_distinct_variants_and_they_are_reproducibl
     assert len(VARIANTS) == len(SWAPS) * VARIANTS_PER_BASE
     again = variant("case-study-with-numbers", 2)
     assert again == VARIANTS["case-study-with-numbers#2"]
+
+
+def test_a_longer_name_does_not_make_the_draft_longer_to_the_weights() -> None:
+    """A name of one word swapped for one of three ("Sciences Po" -> "the Hertie School")
+    must not lengthen the draft the weights read, or a case near a threshold flips."""
+    from bot.rules.engine import analyse_draft
+
+    short = "Hi Ana, we met at Sciences Po in 2019. How is the new lab in Lyon going?"
+    long = (
+        "Hi Ana-Maria, we met at the Hertie School of Governance in 2019. "
+        "How is the new lab in Porto Alegre going?"
+    )
+    assert analyse_draft(short)[2]["words"] == analyse_draft(long)[2]["words"]
