@@ -2,10 +2,12 @@
 
 1. The draft is split into its parts and every sentence's acts are found (acts.py).
 2. Every rule of rules.yaml runs (checks.py); what fires is evidence with exact spans.
-3. Each principle's status comes from its learned model over the features and the rule
-   counts (learned.py); without weights, from the worst rule that fired.
-4. Links declared in rules.yaml apply (a draft specific to them has a reason), the gap is
-   `n/a` for cold notes, and the verdict and score follow from the statuses (scoring.py).
+3. Each principle's learned model weighs the features and the rule counts (learned.py);
+   a deciding rule, the kind (the gap is `n/a` for cold notes) or, without weights, the
+   worst rule that fired settles a principle outright.
+4. The statuses are decided together (decode.py), with the links declared in rules.yaml
+   (a draft specific to them has a reason), so that the verdict and score that follow
+   (scoring.py) are the likeliest, not a sum of near-even calls.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
 from bot.rules.acts import ActBook
 from bot.rules.checks import RuleRun, where_missing
+from bot.rules.decode import Call, decode
 from bot.rules.features import DraftFeatures
 from bot.rules.language import reads_as_english
 from bot.rules.learned import THRESHOLD, Weights, load_weights, squash
@@ -31,7 +34,7 @@ MAX_DRAFT_CHARS = 10_000
 FAIL_AT = 0.75
 # Findings shown per principle: the rest are folded into "and N more like this".
 MAX_FINDINGS = 3
-_RANK: dict[str, int] = {"pass": 0, "warn": 1, "fail": 2}
+_RANK: dict[Status, int] = {"pass": 0, "warn": 1, "fail": 2}
 _UNSET = object()
 
 
@@ -70,12 +73,21 @@ def review_text(
     values = {name: squash(value) for name, value in raw_values.items() if value}
     book = load_rulebook()
     kind = decide_kind(view, values, chosen, book)
-    statuses: dict[str, Status] = {}
-    results = []
-    for principle in load_principles():
-        status, findings = _decide(principle.id, view, run, values, chosen, book, kind, statuses)
-        statuses[principle.id] = status
-        results.append(PrincipleResult(principle.id, principle.title, status, findings))
+    principles = load_principles()
+    fired = {
+        p.id: [(rule, span) for rule in book.for_principle(p.id) for span in run.fired[rule.id]]
+        for p in principles
+    }
+    calls = {p.id: _call(p.id, fired[p.id], values, chosen, book, kind) for p in principles}
+    violated = decode(calls, book.links)
+    statuses = {pid: _status(call, violated.get(pid)) for pid, call in calls.items()}
+    results = [
+        PrincipleResult(
+            p.id, p.title, statuses[p.id],
+            _findings(p.id, view, fired[p.id], book, statuses[p.id]) if violated.get(p.id) else (),
+        )
+        for p in principles
+    ]  # fmt: skip
     verdict = verdict_for(statuses)
     if view.draft.words < 3:
         notes.append("This is very short for an outreach message; there is little to judge.")
@@ -123,41 +135,48 @@ def decide_kind(
     return "reconnect" if view.count(*book.reconnect_when) else "cold"
 
 
-def _decide(
+def _call(
     principle_id: str,
-    view: DraftFeatures,
-    run: RuleRun,
+    fired: list[tuple[Rule, tuple[int, int]]],
     values: Mapping[str, float],
     weights: Weights | None,
     book: RuleBook,
     kind: Kind,
-    decided: Mapping[str, Status],
-) -> tuple[Status, tuple[Finding, ...]]:
+) -> Call:
+    """What goes into the joint decision (decode.py): the model's probability, or a status
+    settled before any weighing."""
     if principle_id == "owns_the_gap" and kind == "cold":
-        return "n/a", ()
-    settings = book.principles.get(principle_id)
-    if settings and settings.passes_with and decided.get(settings.passes_with) == "pass":
-        return "pass", ()
-    fired = [
-        (rule, span) for rule in book.for_principle(principle_id) for span in run.fired[rule.id]
-    ]
+        return Call(0.0, "n/a")
     model = weights.models.get(principle_id) if weights else None
-    status: Status
-    if model is not None:
-        probability = model.probability_squashed(values)
-        unsupported = not fired and settings is not None and settings.needs_evidence
-        settled = [rule for rule, _ in fired if rule.decides]
-        if settled and probability < FAIL_AT:
-            status = max((rule.severity for rule in settled), key=_RANK.__getitem__)
-        elif probability < THRESHOLD or unsupported:
-            return "pass", ()
-        else:
-            status = "fail" if probability >= FAIL_AT else "warn"
-    elif fired:
-        status = max((rule.severity for rule, _ in fired), key=_RANK.__getitem__)
-    else:
-        return "pass", ()
-    return status, _findings(principle_id, view, fired, book, status)
+    worst = _worst([rule.severity for rule, _ in fired])
+    if model is None:
+        return Call(float(worst != "pass"), worst)
+    probability = model.probability_squashed(values)
+    settings = book.principles.get(principle_id)
+    settled = _worst([rule.severity for rule, _ in fired if rule.decides])
+    if settled != "pass" and probability < FAIL_AT:
+        return Call(probability, settled)
+    if not fired and settings is not None and settings.needs_evidence:
+        return Call(probability, "pass")
+    return Call(probability)
+
+
+def _worst(statuses: list[Severity]) -> Status:
+    worst: Status = "pass"
+    for status in statuses:
+        if _RANK[status] > _RANK[worst]:
+            worst = status
+    return worst
+
+
+def _status(call: Call, violated: bool | None) -> Status:
+    if violated is None:
+        return "n/a"
+    if not violated:
+        return "pass"
+    if call.settled in ("warn", "fail"):
+        return call.settled
+    return "fail" if call.probability >= FAIL_AT else "warn"
 
 
 def _findings(

@@ -7,7 +7,7 @@ so a typo in the data is a start-up error, not a rule that silently never fires.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
 from bot.models import Severity
@@ -91,6 +91,11 @@ class RuleBook:
         return frozenset(rule.id for rule in self.rules) | {
             fallback_id(principle_id) for principle_id in self.fallbacks
         }
+
+    @cached_property
+    def links(self) -> dict[str, str]:
+        """Principle -> the principle it passes with (`passes_with` in rules.yaml)."""
+        return {pid: s.passes_with for pid, s in self.principles.items() if s.passes_with}
 
     def for_principle(self, principle_id: str) -> tuple[Rule, ...]:
         return tuple(rule for rule in self.rules if rule.principle == principle_id)
