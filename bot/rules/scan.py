@@ -46,6 +46,27 @@ def finditer(regex: Any, data: Any) -> Any:
         position = stop if stop > start else stop + 1
 
 
+def compile_set(patterns: list[str]) -> Any:
+    """One RE2 automaton over all `patterns` (each as `compile_pattern` built it) that says in
+    a single pass which of them match anywhere in a text."""
+    options = _RE2.Options()
+    # A set's DFA only fails when one state outgrows its memory: ample, never reached.
+    options.max_mem = _SET_MEMORY
+    regex_set = _RE2.Set.SearchSet(options)
+    for pattern in patterns:
+        regex_set.Add(pattern)
+    regex_set.Compile()
+    return regex_set
+
+
+_SET_MEMORY = 64 << 20
+
+
+def which_match(regex_set: Any, data: bytes) -> list[int]:
+    """The indices (in the order added) of the set's patterns that match somewhere in `data`."""
+    return sorted(regex_set._set.Match(data))
+
+
 def join_patterns(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
