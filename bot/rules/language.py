@@ -45,12 +45,13 @@ _CONTENT = re.compile(r"[^\W\d_][\w'-]{3,}")  # a word of four or more, any scri
 
 def content_words(lower: str) -> set[str]:
     """Words of four letters or more that are neither function words nor vague ones."""
+    return set(_CONTENT.findall(lower)).difference(_not_content())
+
+
+@cache
+def _not_content() -> frozenset[str]:
     check = load_language()
-    return {
-        word
-        for word in _CONTENT.findall(lower)
-        if word not in check.function_words and word not in check.vague_words
-    }
+    return check.function_words | check.vague_words
 
 
 # Words so common in English that a few of them settle the question without counting.
