@@ -119,7 +119,5 @@ class RuleRun:
 
     def features(self) -> dict[str, float]:
         """`rule.<principle>.<rule id>`: how many times each rule fired."""
-        return {
-            f"rule.{rule.principle}.{rule.id}": float(len(self.fired[rule.id]))
-            for rule in self.book.rules
-        }
+        fired = self.fired
+        return {name: float(len(fired[rule_id])) for rule_id, name in self.book.feature_names}

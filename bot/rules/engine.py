@@ -68,12 +68,13 @@ def review_text(
         return _unread([*notes, NOT_ENGLISH])
     view, run, raw_values = analyse_draft(draft, acts)
     values = {name: squash(value) for name, value in raw_values.items() if value}
+    probabilities = chosen.probabilities_squashed(values) if chosen is not None else {}
     book = load_rulebook()
-    kind = decide_kind(view, values, chosen, book)
+    kind = decide_kind(view, probabilities, book)
     statuses: dict[str, Status] = {}
     results = []
     for principle in load_principles():
-        status, findings = _decide(principle.id, view, run, values, chosen, book, kind, statuses)
+        status, findings = _decide(principle.id, view, run, probabilities, book, kind, statuses)
         statuses[principle.id] = status
         results.append(PrincipleResult(principle.id, principle.title, status, findings))
     verdict = verdict_for(statuses)
@@ -112,14 +113,13 @@ def _unread(notes: list[str]) -> Review:
     )
 
 
-def decide_kind(
-    view: DraftFeatures, values: Mapping[str, float], weights: Weights | None, book: RuleBook
-) -> Kind:
+def decide_kind(view: DraftFeatures, probabilities: Mapping[str, float], book: RuleBook) -> Kind:
+    """`probabilities`: each learned model's, by name (none without weights)."""
     if view.count(*book.always_reconnect_when):
         return "reconnect"
-    model = weights.models.get("kind") if weights else None
-    if model is not None:
-        return "reconnect" if model.probability_squashed(values) >= THRESHOLD else "cold"
+    probability = probabilities.get("kind")
+    if probability is not None:
+        return "reconnect" if probability >= THRESHOLD else "cold"
     return "reconnect" if view.count(*book.reconnect_when) else "cold"
 
 
@@ -127,8 +127,7 @@ def _decide(
     principle_id: str,
     view: DraftFeatures,
     run: RuleRun,
-    values: Mapping[str, float],
-    weights: Weights | None,
+    probabilities: Mapping[str, float],
     book: RuleBook,
     kind: Kind,
     decided: Mapping[str, Status],
@@ -141,10 +140,9 @@ def _decide(
     fired = [
         (rule, span) for rule in book.for_principle(principle_id) for span in run.fired[rule.id]
     ]
-    model = weights.models.get(principle_id) if weights else None
+    probability = probabilities.get(principle_id)
     status: Status
-    if model is not None:
-        probability = model.probability_squashed(values)
+    if probability is not None:
         unsupported = not fired and settings is not None and settings.needs_evidence
         settled = [rule for rule, _ in fired if rule.decides]
         if settled and probability < FAIL_AT:
