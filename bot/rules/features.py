@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
 from bot.rules.language import content_words
+from bot.rules.scan import HAVE_RE2, compile_pattern, spans_after_boundary
 from bot.rules.text import Draft
 
 # Acts that put the sender, their offer or their wants forward.
@@ -50,6 +52,12 @@ _SUBSTANTIVE = frozenset({*SENDER_ACTS, "their_work", "their_news", "shared_hist
 # of them ("São Paulo", "Ostrava Parcel") is one name, so a two-word place counts as one.
 _NAME_WORD = r"(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
 _CAPITALISED = re.compile(rf"(?<![\w'’]){_NAME_WORD}(?: {_NAME_WORD})*")
+# The same on RE2 for ASCII drafts (most of them), where its `\w` is Python's.
+_CAPITALISED_RE2 = (
+    compile_pattern(rf"(?:^|[^\w'’])({_NAME_WORD}(?: {_NAME_WORD})*)", cased=False, fast=True)
+    if HAVE_RE2
+    else None
+)
 # A number, not inside a word: `(?<![\w.])\$?\d[\d,.]*%?`. The first character is matched
 # before the look-behind (which then reads the character before it), so the engine skips
 # to the rare `$` and digits instead of trying every position.
@@ -162,9 +170,8 @@ class DraftFeatures:
             if index >= 0 and position < ends[index]:
                 found.setdefault(starts[index], set()).add(token)
 
-        for match in _CAPITALISED.finditer(text):
-            position = match.start()
-            words = match.group().split(" ")
+        for position, stop in _capitalised(text):
+            words = text[position:stop].split(" ")
             if position in first_words:
                 del words[0]  # a sentence's first word
             words = [w for w in words if w not in COMMON_CAPS and w.lower() not in TITLE_WORDS]
@@ -260,6 +267,13 @@ class DraftFeatures:
             out[f"named.{act}"] = float(named)
             out[f"bare.{act}"] = float(counts.get(act, 0) - named)
         return out
+
+
+def _capitalised(text: str) -> Iterable[tuple[int, int]]:
+    """Where each run of names starts and ends."""
+    if _CAPITALISED_RE2 is not None and text.isascii():
+        return spans_after_boundary(_CAPITALISED_RE2, text.encode())
+    return (match.span() for match in _CAPITALISED.finditer(text))
 
 
 @cache

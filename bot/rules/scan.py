@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from bot.rules.text import Draft
@@ -44,6 +45,21 @@ def finditer(regex: Any, data: Any) -> Any:
             return
         yield start, stop, spans
         position = stop if stop > start else stop + 1
+
+
+def spans_after_boundary(regex: Any, data: bytes) -> Iterator[tuple[int, int]]:
+    """Spans of group 1 of `regex`, written `(?:^|[^X])(...)` to stand for `(?<![X])...` (RE2
+    has no look-behind): each search restarts on the last character of the previous match, so
+    that character can be the one before the next, as a look-behind would see it."""
+    matcher = regex._regexp
+    position, end = 0, len(data)
+    while position <= end:
+        spans = matcher.Match(_UNANCHORED, data, position, end)
+        if spans[0][0] < 0:
+            return
+        start, stop = spans[1]
+        yield start, stop
+        position = max(stop - 1, position + 1)
 
 
 def compile_set(patterns: list[str]) -> Any:
