@@ -15,7 +15,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from bot.principles import load_data
 from bot.rules.lexicon import expand_pattern
@@ -164,8 +164,7 @@ def _anywhere_scan(acts: list[Act], fast: bool) -> AnywhereScan:
     return AnywhereScan(regexes, tuple(prefilters))
 
 
-@dataclass(frozen=True)
-class SentenceActs:
+class SentenceActs(NamedTuple):
     """One sentence: where it is, whom it is about, what it does (act -> first span)."""
 
     sentence: Sentence
