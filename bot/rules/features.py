@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
+from itertools import chain
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
 from bot.rules.language import content_words
@@ -149,11 +151,7 @@ class DraftFeatures:
 
     @cached_property
     def act_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for sentence in self.sentences:
-            for name in sentence.acts:
-                counts[name] = counts.get(name, 0) + 1
-        return counts
+        return Counter(chain.from_iterable(sentence.acts for sentence in self.sentences))
 
     @cached_property
     def _all_details(self) -> dict[int, frozenset[str]]:
@@ -171,18 +169,23 @@ class DraftFeatures:
                 found.setdefault(starts[index], set()).add(token)
 
         for position, stop in _capitalised(text):
-            words = text[position:stop].split(" ")
-            if position in first_words:
-                del words[0]  # a sentence's first word
-            words = [w for w in words if w not in COMMON_CAPS and w.lower() not in TITLE_WORDS]
-            if not words:
+            run = text[position:stop]
+            if " " in run:
+                words = run.split(" ")
+                if position in first_words:
+                    del words[0]  # a sentence's first word
+                words = [w for w in words if _names_someone(w)]
+                if not words:
+                    continue
+                run = " ".join(words)
+            elif position in first_words or not _names_someone(run):
                 continue
             before = text[max(0, position - 9) : position].lower()
             if before.endswith(_EMPLOYER_ENDS) and _EMPLOYER.search(
                 text, max(0, position - 48), position
             ):
                 continue  # "at Ramp": where they work
-            file(position, " ".join(words).lower())
+            file(position, run.lower())
         for match in _NUMBER.finditer(text):
             file(match.start(), match.group())
         for match in _QUOTED.finditer(text):
@@ -258,8 +261,11 @@ class DraftFeatures:
             "bullets": float(sum(1 for s in sentences if s.subject == "none")),
         }
         counts = self.act_counts
-        for key, act in _act_features():
-            out[key] = float(counts.get(act, 0))
+        out.update(_act_features())  # every act's count, zero unless it is counted here
+        act_keys = _act_keys()
+        for act, count in counts.items():
+            if act in act_keys:
+                out[act_keys[act]] = float(count)
         # A reference to them with a name, a number or a quote in it, or without any.
         detailed = [s.acts for s, d in zip(sentences, details, strict=True) if d]
         for act in ("their_work", "their_news", "shared_history", "compliment"):
@@ -267,6 +273,10 @@ class DraftFeatures:
             out[f"named.{act}"] = float(named)
             out[f"bare.{act}"] = float(counts.get(act, 0) - named)
         return out
+
+
+def _names_someone(word: str) -> bool:
+    return word not in COMMON_CAPS and word.lower() not in TITLE_WORDS
 
 
 def _capitalised(text: str) -> Iterable[tuple[int, int]]:
@@ -277,8 +287,13 @@ def _capitalised(text: str) -> Iterable[tuple[int, int]]:
 
 
 @cache
-def _act_features() -> tuple[tuple[str, str], ...]:
-    """(feature name, act) for every act's count."""
+def _act_keys() -> dict[str, str]:
+    """The feature name of every act's count, by act."""
     from bot.rules.acts import load_acts
 
-    return tuple((f"act.{act}", act) for act in load_acts().names())
+    return {act: f"act.{act}" for act in load_acts().names()}
+
+
+@cache
+def _act_features() -> dict[str, float]:
+    return dict.fromkeys(_act_keys().values(), 0.0)
