@@ -60,8 +60,11 @@ _TELLTALES = (" the ", " you", " to ", " and ", " i ", " a ", " of ", " for ", "
 
 def reads_as_english(masked: str) -> bool:
     sample = masked[:SAMPLE_CHARS].lower()
-    if sum(sample.count(word) for word in _TELLTALES) >= 6:
-        return True
+    telltales = 0
+    for word in _TELLTALES:
+        telltales += sample.count(word)
+        if telltales >= 6:
+            return True
     check = load_language()
     words = [w.lower() for w in _WORD.findall(masked, 0, SAMPLE_CHARS)]
     if len(words) < check.min_words:

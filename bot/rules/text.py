@@ -25,6 +25,7 @@ MERGE_FIELD = re.compile(
 _MARKDOWN = re.compile(r"[*_~`>]+")
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
 _ABBREVIATIONS = frozenset("dr mr mrs ms prof sr jr st vs etc approx e.g i.e".split())
+_LONGEST_ABBREVIATION = max(len(word) for word in _ABBREVIATIONS)
 _MARKDOWN_CHARS = frozenset("*_~`>")
 # One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
 # (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
@@ -105,7 +106,12 @@ def _drop_abbreviation_stops(text: str) -> str:
     position = text.find(".")
     while position != -1:
         start = position
-        while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        # No further back than the longest abbreviation: a longer word is none of them.
+        while (
+            start > 0
+            and position - start <= _LONGEST_ABBREVIATION
+            and (text[start - 1].isalpha() or text[start - 1] == ".")
+        ):
             start -= 1
         word = text[start:position].lower()
         if word in _ABBREVIATIONS and (start == 0 or not text[start - 1].isalnum()):
