@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 
 from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
@@ -167,50 +166,49 @@ def _findings(
 ) -> tuple[Finding, ...]:
     severity: Severity = "fail" if status == "fail" else "warn"
     text = view.draft.text
-    out: list[Finding] = []
+    named: list[tuple[Rule, int, int]] = []
     taken: list[tuple[int, int]] = []
     for rule, (start, end) in fired:
         start, end = _trim(text, start, end)
         if any(start < e and s < end for s, e in taken):
             continue  # one finding per stretch of text: the first rule that names it
         taken.append((start, end))
-        if len(text[start:end].split()) < MIN_QUOTE_WORDS:
-            start, end = _trim(text, *_clause(view, start, end))
-        out.append(
-            Finding(
-                principle_id, rule.id, severity, rule.message, rule.suggestion,
-                text[start:end], start, end,
-            )
-        )  # fmt: skip
-    if not out:
+        named.append((rule, start, end))
+    if not named:
         fallback = book.fallbacks[principle_id]
         start, end = _trim(text, *where_missing(view, principle_id))
-        out.append(
+        return (
             Finding(
                 principle_id, fallback_id(principle_id), severity, fallback.message,
                 fallback.suggestion, text[start:end], start, end,
+            ),
+        )  # fmt: skip
+    out = []
+    for rule, start, end, repeats in _fold(named):
+        if len(text[start:end].split()) < MIN_QUOTE_WORDS:
+            start, end = _trim(text, *_clause(view, start, end))
+        message = f"{rule.message} (and {repeats} more like this)" if repeats else rule.message
+        out.append(
+            Finding(
+                principle_id, rule.id, severity, message, rule.suggestion,
+                text[start:end], start, end,
             )
         )  # fmt: skip
-    return _fold(out)
+    return tuple(out)
 
 
-def _fold(findings: list[Finding]) -> tuple[Finding, ...]:
-    """One finding per rule, the first in the text; its repeats are counted in its message
-    ("and 2 more like this"); at most MAX_FINDINGS rules per principle."""
-    first: dict[str, Finding] = {}
+def _fold(named: list[tuple[Rule, int, int]]) -> list[tuple[Rule, int, int, int]]:
+    """One finding per rule, the first in the text, with how many times it repeats (counted
+    in its message: "and 2 more like this"); at most MAX_FINDINGS rules per principle."""
+    first: dict[str, tuple[Rule, int, int]] = {}
     repeats: dict[str, int] = {}
-    for finding in findings:
-        if finding.rule_id in first:
-            repeats[finding.rule_id] = repeats.get(finding.rule_id, 0) + 1
+    for rule, start, end in named:
+        if rule.id in first:
+            repeats[rule.id] = repeats.get(rule.id, 0) + 1
         else:
-            first[finding.rule_id] = finding
+            first[rule.id] = (rule, start, end)
     kept = list(first.values())[:MAX_FINDINGS]
-    return tuple(
-        replace(f, message=f"{f.message} (and {repeats[f.rule_id]} more like this)")
-        if f.rule_id in repeats
-        else f
-        for f in kept
-    )
+    return [(rule, start, end, repeats.get(rule.id, 0)) for rule, start, end in kept]
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]\n]| - ")
