@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
-from itertools import chain
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
 from bot.rules.language import content_words
@@ -151,7 +149,11 @@ class DraftFeatures:
 
     @cached_property
     def act_counts(self) -> dict[str, int]:
-        return Counter(chain.from_iterable(sentence.acts for sentence in self.sentences))
+        counts: dict[str, int] = {}
+        for sentence in self.sentences:
+            for name in sentence.acts:
+                counts[name] = counts.get(name, 0) + 1
+        return counts
 
     @cached_property
     def _all_details(self) -> dict[int, frozenset[str]]:
