@@ -14,7 +14,7 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Any, Literal, NamedTuple
 
 from bot.principles import load_data
@@ -95,6 +95,12 @@ class ActBook:
 
     def names(self) -> tuple[str, ...]:
         return tuple(act.name for act in self.acts)
+
+    @cached_property
+    def adjusting(self) -> tuple[Act, ...]:
+        """The acts that take acts away once the scans are done, in order (the others
+        would only be looked at)."""
+        return tuple(act for act in self.acts if act.overrides or act.needs_sender)
 
 
 @cache
@@ -234,7 +240,7 @@ def analyse(
             )
             if act_name is not None:
                 found[index].setdefault(act_name, (start, lined.char(stop, on_original)))
-    for act in book.acts:
+    for act in book.adjusting:
         if act.overrides:
             for acts in found:
                 if act.name in acts:
