@@ -59,19 +59,25 @@ _EMPLOYER = re.compile(
 
 
 def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, frozenset[str]]:
-    """Each sentence's details (by its start), found in the masked `text` with one scan per
-    kind."""
+    """The details of each of `sentences` (in text order; by its start) that has any, found in
+    the masked `text` with one scan per kind."""
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
     first_words = set(starts)
     found: dict[int, set[str]] = {}
 
-    def file(position: int, token: str) -> None:
+    def sentence_at(position: int) -> int | None:
         index = bisect.bisect_right(starts, position) - 1
-        if index >= 0 and position < ends[index]:
-            found.setdefault(starts[index], set()).add(token)
+        return starts[index] if index >= 0 and position < ends[index] else None
+
+    def file(position: int, token: str) -> None:
+        start = sentence_at(position)
+        if start is not None:
+            found.setdefault(start, set()).add(token)
 
     for position, stop in _capitalised(text):
+        if sentence_at(position) is None:
+            continue  # in none of the sentences asked about
         run = text[position:stop]
         if " " in run:
             words = run.split(" ")

@@ -111,10 +111,6 @@ class DraftFeatures:
         return counts
 
     @cached_property
-    def _all_details(self) -> dict[int, frozenset[str]]:
-        return sentence_details(self.draft.masked, self.sentences)
-
-    @cached_property
     def vector(self) -> dict[str, float]:
         """Every feature by name (the principle models read these)."""
         sentences = self.sentences
@@ -128,13 +124,15 @@ class DraftFeatures:
             return float(not first_acts.isdisjoint(acts))
 
         # A sentence's names, numbers and quotes, unless the sender speaks of their own.
-        all_details = self._all_details
-        details = [
-            frozenset()
-            if s.subject == "sender" and s.acts.keys().isdisjoint(THEIR_ACTS)
-            else all_details.get(s.start, frozenset())
-            for s in sentences
-        ]
+        found = sentence_details(
+            self.draft.masked,
+            [
+                s
+                for s in sentences
+                if s.subject != "sender" or not s.acts.keys().isdisjoint(THEIR_ACTS)
+            ],
+        )
+        details = [found.get(s.start, frozenset()) for s in sentences]
         theirs = [
             i
             for i, s in enumerate(sentences)
