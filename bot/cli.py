@@ -100,7 +100,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return serve(_settings(), slack=args.slack, discord=args.discord, console=args.console)
 
 
-def build_parser() -> argparse.ArgumentParser:
+# Commands parsed without the tips subcommands registered: registering them imports the tips
+# package and its scheduler, which `review --no-llm` would pay for at every start.
+_WITHOUT_TIPS = frozenset({"review", "batch"})
+
+
+def build_parser(*, with_tips: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="outreach-review",
         description="A frank, fast critique of an outreach draft before you send it.",
@@ -140,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--console", action="store_true", help="run the console adapter")
     serve.set_defaults(handler=cmd_serve)
 
+    if not with_tips:
+        return parser
     try:
         from bot.tips.cli import register
     except ImportError:
@@ -185,8 +192,9 @@ def _discard_stdout() -> None:
 
 def _run(argv: Sequence[str] | None) -> int:
     _tolerant_stdout()
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(with_tips=not (words and words[0] in _WITHOUT_TIPS))
+    args = parser.parse_args(words)
     handler = getattr(args, "handler", None)
     if handler is None:
         parser.print_help()

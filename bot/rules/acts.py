@@ -14,12 +14,21 @@ import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
-from typing import Any, Literal
+from functools import cache, cached_property
+from typing import Any, Literal, NamedTuple
 
 from bot.principles import load_data
 from bot.rules.lexicon import expand_pattern
-from bot.rules.scan import HAVE_RE2, Texts, compile_pattern, finditer, group_span, join_patterns
+from bot.rules.scan import (
+    HAVE_RE2,
+    Texts,
+    compile_pattern,
+    compile_set,
+    finditer,
+    group_span,
+    join_patterns,
+    which_match,
+)
 from bot.rules.text import Draft, Sentence
 
 Subject = Literal["sender", "recipient", "third", "none"]
@@ -58,14 +67,40 @@ class Act:
 
 
 @dataclass(frozen=True)
+class AnywhereScan:
+    """Every act's "anywhere" regexes in the order the acts run them, and (on RE2) one set per
+    case that tells in a single pass which of them can match: the others are never run."""
+
+    regexes: tuple[tuple[str, Any, bool], ...]  # (act name, regex, runs on the original case)
+    # (set, runs on the original case, the index in `regexes` of each of its patterns)
+    prefilters: tuple[tuple[Any, bool, tuple[int, ...]], ...] = ()
+
+    def candidates(self, lined: Texts) -> list[tuple[str, Any, bool]]:
+        if not self.prefilters:
+            return list(self.regexes)
+        chosen: list[int] = []
+        for regex_set, on_original, positions in self.prefilters:
+            data = lined.original if on_original else lined.lower
+            chosen += [positions[index] for index in which_match(regex_set, data)]
+        return [self.regexes[index] for index in sorted(chosen)]
+
+
+@dataclass(frozen=True)
 class ActBook:
     fast: bool  # RE2 on bytes; else Python's `re` on str (tests hold both to one answer)
     acts: tuple[Act, ...]
     # One regex per case for every act's lead patterns, with the act named by each group.
     leads: tuple[tuple[Any, bool, dict[int, str]], ...]
+    anywhere: AnywhereScan = AnywhereScan(())
 
     def names(self) -> tuple[str, ...]:
         return tuple(act.name for act in self.acts)
+
+    @cached_property
+    def adjusting(self) -> tuple[Act, ...]:
+        """The acts that take acts away once the scans are done, in order (the others
+        would only be looked at)."""
+        return tuple(act for act in self.acts if act.overrides or act.needs_sender)
 
 
 @cache
@@ -117,11 +152,25 @@ def load_acts(fast: bool = True) -> ActBook:
             for name, number in regex.groupindex.items()
         }
         compiled_leads.append((regex, cased, groups))
-    return ActBook(fast, tuple(acts), tuple(compiled_leads))
+    return ActBook(fast, tuple(acts), tuple(compiled_leads), _anywhere_scan(acts, fast))
 
 
-@dataclass(frozen=True)
-class SentenceActs:
+def _anywhere_scan(acts: list[Act], fast: bool) -> AnywhereScan:
+    regexes = tuple(
+        (act.name, regex, on_original) for act in acts for regex, on_original in act.anywhere
+    )
+    if not fast:
+        return AnywhereScan(regexes)
+    prefilters = []
+    for case in (False, True):
+        positions = tuple(index for index, item in enumerate(regexes) if item[2] == case)
+        if positions:
+            regex_set = compile_set([regexes[index][1].pattern for index in positions])
+            prefilters.append((regex_set, case, positions))
+    return AnywhereScan(regexes, tuple(prefilters))
+
+
+class SentenceActs(NamedTuple):
     """One sentence: where it is, whom it is about, what it does (act -> first span)."""
 
     sentence: Sentence
@@ -172,15 +221,13 @@ def analyse(
     lined = Texts(draft, starts, book.fast)
     ends = [s.end for s in chosen]
     plain = lined.ascii  # byte offsets are character offsets: no mapping per match
-    for act in book.acts:
-        name = act.name
-        for regex, on_original in act.anywhere:
-            for begin, stop, _ in finditer(regex, lined.original if on_original else lined.lower):
-                start = begin if plain else lined.char(begin, on_original)
-                index = bisect.bisect_right(starts, start) - 1
-                if index < 0 or start >= ends[index] or name in found[index]:
-                    continue
-                found[index][name] = (start, stop if plain else lined.char(stop, on_original))
+    for name, regex, on_original in book.anywhere.candidates(lined):
+        for begin, stop, _ in finditer(regex, lined.original if on_original else lined.lower):
+            start = begin if plain else lined.char(begin, on_original)
+            index = bisect.bisect_right(starts, start) - 1
+            if index < 0 or start >= ends[index] or name in found[index]:
+                continue
+            found[index][name] = (start, stop if plain else lined.char(stop, on_original))
     for regex, on_original, groups in book.leads:
         for begin, stop, spans in finditer(regex, lined.original if on_original else lined.lower):
             start = lined.char(begin, on_original)
@@ -193,7 +240,7 @@ def analyse(
             )
             if act_name is not None:
                 found[index].setdefault(act_name, (start, lined.char(stop, on_original)))
-    for act in book.acts:
+    for act in book.adjusting:
         if act.overrides:
             for acts in found:
                 if act.name in acts:

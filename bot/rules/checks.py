@@ -7,6 +7,8 @@ the sentence where the fix would go.
 
 from __future__ import annotations
 
+from itertools import chain
+
 from bot.rules.acts import SentenceActs
 from bot.rules.features import DraftFeatures
 from bot.rules.rulebook import Condition, Rule, RuleBook
@@ -39,6 +41,10 @@ def where_missing(view: DraftFeatures, principle: str) -> Span:
     return chosen.start, chosen.end
 
 
+# The check kinds that look for acts in sentences (what `_condition` does last).
+_FIND_ACTS = frozenset({"existence", "conditional"})
+
+
 class _Scopes:
     """Each scope's sentences and the union of their acts, computed once per draft."""
 
@@ -53,12 +59,12 @@ class _Scopes:
         return self._sentences[scope]
 
     def acts(self, scope: str) -> frozenset[str]:
-        if scope not in self._acts:
-            names: set[str] = set()
-            for sentence in self.sentences(scope):
-                names.update(sentence.acts)
-            self._acts[scope] = frozenset(names)
-        return self._acts[scope]
+        found = self._acts.get(scope)
+        if found is None:
+            found = self._acts[scope] = frozenset(
+                chain.from_iterable(sentence.acts for sentence in self.sentences(scope))
+            )
+        return found
 
 
 class RuleRun:
@@ -70,7 +76,15 @@ class RuleRun:
         self.scopes = _Scopes(view)
         self.fired: dict[str, list[Span]] = {}
         for rule in book.rules:
-            self._run(rule)
+            when = rule.when
+            if (
+                when.check in _FIND_ACTS
+                and when.act_set
+                and self.scopes.acts(when.scope).isdisjoint(when.act_set)
+            ):
+                self.fired[rule.id] = []  # the common case, decided here without `_condition`
+            else:
+                self._run(rule)
 
     def _run(self, rule: Rule) -> list[Span]:
         if rule.id in self.fired:
@@ -119,7 +133,5 @@ class RuleRun:
 
     def features(self) -> dict[str, float]:
         """`rule.<principle>.<rule id>`: how many times each rule fired."""
-        return {
-            f"rule.{rule.principle}.{rule.id}": float(len(self.fired[rule.id]))
-            for rule in self.book.rules
-        }
+        fired = self.fired
+        return {name: float(len(fired[rule_id])) for rule_id, name in self.book.feature_names}

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import replace
 
 from bot.models import Finding, Kind, PrincipleResult, Review, Severity, Status
 from bot.principles import load_principles
@@ -71,14 +70,15 @@ def review_text(
         return _unread([*notes, NOT_ENGLISH])
     view, run, raw_values = analyse_draft(draft, acts)
     values = {name: squash(value) for name, value in raw_values.items() if value}
+    probabilities = chosen.probabilities_squashed(values) if chosen is not None else {}
     book = load_rulebook()
-    kind = decide_kind(view, values, chosen, book)
+    kind = decide_kind(view, probabilities, book)
     principles = load_principles()
     fired = {
         p.id: [(rule, span) for rule in book.for_principle(p.id) for span in run.fired[rule.id]]
         for p in principles
     }
-    calls = {p.id: _call(p.id, fired[p.id], values, chosen, book, kind) for p in principles}
+    calls = {p.id: _call(p.id, fired[p.id], probabilities, book, kind) for p in principles}
     violated = decode(calls, book.links)
     statuses = {pid: _status(call, violated.get(pid)) for pid, call in calls.items()}
     results = [
@@ -124,22 +124,20 @@ def _unread(notes: list[str]) -> Review:
     )
 
 
-def decide_kind(
-    view: DraftFeatures, values: Mapping[str, float], weights: Weights | None, book: RuleBook
-) -> Kind:
+def decide_kind(view: DraftFeatures, probabilities: Mapping[str, float], book: RuleBook) -> Kind:
+    """`probabilities`: each learned model's, by name (none without weights)."""
     if view.count(*book.always_reconnect_when):
         return "reconnect"
-    model = weights.models.get("kind") if weights else None
-    if model is not None:
-        return "reconnect" if model.probability_squashed(values) >= THRESHOLD else "cold"
+    probability = probabilities.get("kind")
+    if probability is not None:
+        return "reconnect" if probability >= THRESHOLD else "cold"
     return "reconnect" if view.count(*book.reconnect_when) else "cold"
 
 
 def _call(
     principle_id: str,
     fired: list[tuple[Rule, tuple[int, int]]],
-    values: Mapping[str, float],
-    weights: Weights | None,
+    probabilities: Mapping[str, float],
     book: RuleBook,
     kind: Kind,
 ) -> Call:
@@ -147,11 +145,10 @@ def _call(
     settled before any weighing."""
     if principle_id == "owns_the_gap" and kind == "cold":
         return Call(0.0, "n/a")
-    model = weights.models.get(principle_id) if weights else None
-    worst = _worst([rule.severity for rule, _ in fired])
-    if model is None:
+    probability = probabilities.get(principle_id)
+    if probability is None:
+        worst = _worst([rule.severity for rule, _ in fired])
         return Call(float(worst != "pass"), worst)
-    probability = model.probability_squashed(values)
     settings = book.principles.get(principle_id)
     settled = _worst([rule.severity for rule, _ in fired if rule.decides])
     if settled != "pass" and probability < FAIL_AT:
@@ -188,50 +185,49 @@ def _findings(
 ) -> tuple[Finding, ...]:
     severity: Severity = "fail" if status == "fail" else "warn"
     text = view.draft.text
-    out: list[Finding] = []
+    named: list[tuple[Rule, int, int]] = []
     taken: list[tuple[int, int]] = []
     for rule, (start, end) in fired:
         start, end = _trim(text, start, end)
         if any(start < e and s < end for s, e in taken):
             continue  # one finding per stretch of text: the first rule that names it
         taken.append((start, end))
-        if len(text[start:end].split()) < MIN_QUOTE_WORDS:
-            start, end = _trim(text, *_clause(view, start, end))
-        out.append(
-            Finding(
-                principle_id, rule.id, severity, rule.message, rule.suggestion,
-                text[start:end], start, end,
-            )
-        )  # fmt: skip
-    if not out:
+        named.append((rule, start, end))
+    if not named:
         fallback = book.fallbacks[principle_id]
         start, end = _trim(text, *where_missing(view, principle_id))
-        out.append(
+        return (
             Finding(
                 principle_id, fallback_id(principle_id), severity, fallback.message,
                 fallback.suggestion, text[start:end], start, end,
+            ),
+        )  # fmt: skip
+    out = []
+    for rule, start, end, repeats in _fold(named):
+        if len(text[start:end].split()) < MIN_QUOTE_WORDS:
+            start, end = _trim(text, *_clause(view, start, end))
+        message = f"{rule.message} (and {repeats} more like this)" if repeats else rule.message
+        out.append(
+            Finding(
+                principle_id, rule.id, severity, message, rule.suggestion,
+                text[start:end], start, end,
             )
         )  # fmt: skip
-    return _fold(out)
+    return tuple(out)
 
 
-def _fold(findings: list[Finding]) -> tuple[Finding, ...]:
-    """One finding per rule, the first in the text; its repeats are counted in its message
-    ("and 2 more like this"); at most MAX_FINDINGS rules per principle."""
-    first: dict[str, Finding] = {}
+def _fold(named: list[tuple[Rule, int, int]]) -> list[tuple[Rule, int, int, int]]:
+    """One finding per rule, the first in the text, with how many times it repeats (counted
+    in its message: "and 2 more like this"); at most MAX_FINDINGS rules per principle."""
+    first: dict[str, tuple[Rule, int, int]] = {}
     repeats: dict[str, int] = {}
-    for finding in findings:
-        if finding.rule_id in first:
-            repeats[finding.rule_id] = repeats.get(finding.rule_id, 0) + 1
+    for rule, start, end in named:
+        if rule.id in first:
+            repeats[rule.id] = repeats.get(rule.id, 0) + 1
         else:
-            first[finding.rule_id] = finding
+            first[rule.id] = (rule, start, end)
     kept = list(first.values())[:MAX_FINDINGS]
-    return tuple(
-        replace(f, message=f"{f.message} (and {repeats[f.rule_id]} more like this)")
-        if f.rule_id in repeats
-        else f
-        for f in kept
-    )
+    return [(rule, start, end, repeats.get(rule.id, 0)) for rule, start, end in kept]
 
 
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]\n]| - ")

@@ -6,12 +6,11 @@ Everything here is derived from the sentence acts (acts.py) and the draft's part
 
 from __future__ import annotations
 
-import bisect
-import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
+from bot.rules.details import sentence_details
 from bot.rules.language import content_words, plain_word_count
 from bot.rules.text import Draft
 
@@ -46,36 +45,6 @@ SKIPPABLE = frozenset(
 )  # fmt: skip
 # An opening sentence doing one of these is substantive, whatever else it does.
 _SUBSTANTIVE = frozenset({*SENDER_ACTS, "their_work", "their_news", "shared_history"})
-# A name: a capitalised word, an acronym, or a word with a capital inside (iOS, eBay); a run
-# of them ("São Paulo", "Ostrava Parcel") is one name, so a two-word place counts as one.
-_NAME_WORD = r"(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
-_CAPITALISED = re.compile(rf"(?<![\w'’]){_NAME_WORD}(?: {_NAME_WORD})*")
-_NUMBER = re.compile(r"(?<![\w.])(?:\$?\d[\d,.]*%?)")
-_QUOTED = re.compile(r"[\"“][^\"”\n]{8,120}[\"”]|(?<![\w'])'[^'\n]{8,120}'(?![\w'])")
-COMMON_CAPS = frozenset(
-    "I I'm I've I'd I'll Hi Hey Hello Dear Thanks Thank Best Cheers Regards LinkedIn Linkedin "
-    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
-    "June July August September October November December Would Could Can Let Looking PS "
-    "AI SaaS Just Quick Happy Great Good Also So And But The This That It We You Your My Our "
-    "If When What How Why Is Are Do Does Did Have Has Had Will Zoom Google Slack Email Mr Mrs "
-    "Ms Dr Prof".split()
-)
-# Job titles and employers say where someone works, not what they did: not a detail.
-TITLE_WORDS = frozenset(
-    "head director engineer engineering manager architect lead vp ceo cto cfo coo cmo founder "
-    "co-founder support sales marketing product software senior staff principal president "
-    "chief officer recruiter developer designer analyst scientist partner associate intern "
-    "student professor team teams group solutions operations ops growth success customer "
-    "research data platform infrastructure security design people talent hr".split()
-)
-_EMPLOYER_ENDS = (" at ", "@", " with ", " for ", " in ", "joined ", "joining ")
-_EMPLOYER = re.compile(
-    r"\b(?:work|works|working|worked|job|role|position|team|teams|experience|time|career|"
-    r"you're|you are|are you|joined|joining|engineer|manager|director|lead|head|founder|ceo|"
-    r"vp|intern|student|employee)\s+(?:[\w-]+\s+){0,3}?(?:at|@|with|for|in)\s+$|"
-    r"\b(?:joined|joining)\s+$",
-    re.I,
-)
 
 
 @dataclass(frozen=True)
@@ -141,52 +110,6 @@ class DraftFeatures:
                 counts[name] = counts.get(name, 0) + 1
         return counts
 
-    def _details(self, sentence: SentenceActs) -> frozenset[str]:
-        if sentence.subject == "sender" and not sentence.does(*THEIR_ACTS):
-            return frozenset()
-        return self._all_details.get(sentence.start, frozenset())
-
-    @cached_property
-    def _all_details(self) -> dict[int, frozenset[str]]:
-        """Names, numbers and quoted phrases of each sentence (by its start), found with one
-        scan of the draft per kind; a sentence's first word and where-they-work are not."""
-        text = self.draft.masked
-        starts = [s.start for s in self.sentences]
-        first_words = set(starts)
-        found: dict[int, set[str]] = {}
-
-        def file(position: int, token: str) -> None:
-            index = bisect.bisect_right(starts, position) - 1
-            if index >= 0 and position < self.sentences[index].end:
-                found.setdefault(starts[index], set()).add(token)
-
-        for match in _CAPITALISED.finditer(text):
-            position = match.start()
-            words = [
-                word
-                for index, word in enumerate(match.group(0).split(" "))
-                if not (index == 0 and position in first_words)  # a sentence's first word
-                and word not in COMMON_CAPS
-                and word.lower() not in TITLE_WORDS
-            ]
-            if not words:
-                continue
-            token = " ".join(words)
-            before = text[max(0, position - 9) : position].lower()
-            if before.endswith(_EMPLOYER_ENDS) and _EMPLOYER.search(
-                text, max(0, position - 48), position
-            ):
-                continue  # "at Ramp": where they work
-            file(position, token.lower())
-        for match in _NUMBER.finditer(text):
-            file(match.start(), match.group(0))
-        for match in _QUOTED.finditer(text):
-            file(match.start(), match.group(0).lower())
-        return {start: frozenset(tokens) for start, tokens in found.items()}
-
-    def _about_them(self, sentence: SentenceActs) -> bool:
-        return sentence.subject == "recipient" or sentence.does(*_ABOUT_THEM)
-
     @cached_property
     def vector(self) -> dict[str, float]:
         """Every feature by name (the principle models read these)."""
@@ -195,16 +118,30 @@ class DraftFeatures:
         opening = self.opening
         first = opening[0] if opening else None
         second = opening[1] if len(opening) > 1 else None
+        first_acts = first.acts.keys() if first else frozenset()
 
         def opens(*acts: str) -> float:
-            return float(bool(first and first.does(*acts)))
+            return float(not first_acts.isdisjoint(acts))
 
-        details = [self._details(s) for s in sentences]
-        theirs = [i for i, s in enumerate(sentences) if self._about_them(s)]
+        # A sentence's names, numbers and quotes, unless the sender speaks of their own.
+        found = sentence_details(
+            self.draft.masked,
+            [
+                s
+                for s in sentences
+                if s.subject != "sender" or not s.acts.keys().isdisjoint(THEIR_ACTS)
+            ],
+        )
+        details = [found.get(s.start, frozenset()) for s in sentences]
+        theirs = [
+            i
+            for i, s in enumerate(sentences)
+            if s.subject == "recipient" or not s.acts.keys().isdisjoint(_ABOUT_THEM)
+        ]
         concrete = sum(1 for i in theirs if details[i])
         lower = self.draft.lower
         substance = [content_words(lower[sentences[i].start : sentences[i].end]) for i in theirs]
-        pitching = self.count(*PITCH_ACTS)
+        pitching = sum(1 for s in sentences if not s.acts.keys().isdisjoint(PITCH_ACTS))
         ps_start = self.draft.postscript[0].start if self.draft.postscript else None
         kinds = [q.kind for q in self.questions]
         out: dict[str, float] = {
@@ -212,7 +149,7 @@ class DraftFeatures:
             "open.their_act": opens(*THEIR_ACTS, "compliment"),
             "open.subject_sender": float(bool(first and first.subject == "sender")),
             "open.subject_recipient": float(bool(first and first.subject == "recipient")),
-            "open.question": float(bool(first and first.does("question_genuine"))),
+            "open.question": opens("question_genuine"),
             "open2.sender_act": float(bool(second and second.does(*SENDER_ACTS))),
             "open.self_intro": opens("self_intro", "credential"),
             "open.reach_out": opens("reach_out", "bump"),
@@ -244,17 +181,28 @@ class DraftFeatures:
             "bullets": float(sum(1 for s in sentences if s.subject == "none")),
         }
         counts = self.act_counts
-        for act in _act_names():
-            out[f"act.{act}"] = float(counts.get(act, 0))
+        out.update(_act_features())  # every act's count, zero unless it is counted here
+        act_keys = _act_keys()
+        for act, count in counts.items():
+            if act in act_keys:
+                out[act_keys[act]] = float(count)
         # A reference to them with a name, a number or a quote in it, or without any.
+        detailed = [s.acts for s, d in zip(sentences, details, strict=True) if d]
         for act in ("their_work", "their_news", "shared_history", "compliment"):
-            named = sum(1 for s, d in zip(sentences, details, strict=True) if d and act in s.acts)
+            named = sum(1 for acts in detailed if act in acts)
             out[f"named.{act}"] = float(named)
             out[f"bare.{act}"] = float(counts.get(act, 0) - named)
         return out
 
 
-def _act_names() -> tuple[str, ...]:
+@cache
+def _act_keys() -> dict[str, str]:
+    """The feature name of every act's count, by act."""
     from bot.rules.acts import load_acts
 
-    return load_acts().names()
+    return {act: f"act.{act}" for act in load_acts().names()}
+
+
+@cache
+def _act_features() -> dict[str, float]:
+    return dict.fromkeys(_act_keys().values(), 0.0)

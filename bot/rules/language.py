@@ -51,12 +51,13 @@ def plain_word_count(text: str) -> int:
 
 def content_words(lower: str) -> set[str]:
     """Words of four letters or more that are neither function words nor vague ones."""
+    return set(_CONTENT.findall(lower)).difference(_not_content())
+
+
+@cache
+def _not_content() -> frozenset[str]:
     check = load_language()
-    return {
-        word
-        for word in _CONTENT.findall(lower)
-        if word not in check.function_words and word not in check.vague_words
-    }
+    return check.function_words | check.vague_words
 
 
 # Words so common in English that a few of them settle the question without counting.
@@ -65,8 +66,11 @@ _TELLTALES = (" the ", " you", " to ", " and ", " i ", " a ", " of ", " for ", "
 
 def reads_as_english(masked: str) -> bool:
     sample = masked[:SAMPLE_CHARS].lower()
-    if sum(sample.count(word) for word in _TELLTALES) >= 6:
-        return True
+    telltales = 0
+    for word in _TELLTALES:
+        telltales += sample.count(word)
+        if telltales >= 6:
+            return True
     check = load_language()
     words = [w.lower() for w in _WORD.findall(masked, 0, SAMPLE_CHARS)]
     if len(words) < check.min_words:

@@ -28,6 +28,12 @@ def squash(value: float) -> float:
     return math.log1p(value) if value > 0 else 0.0
 
 
+def _logistic(z: float) -> float:
+    if z < -30:
+        return 0.0
+    return 1.0 / (1.0 + math.exp(-z))
+
+
 def select(names: list[str], reads: tuple[str, ...]) -> list[str]:
     """The feature names a model reads: `reads` holds names and shell-style patterns; a
     pattern starting with `!` leaves out what it matches."""
@@ -73,9 +79,7 @@ class LogisticModel:
             weight = weights.get(name)
             if weight is not None:
                 z += weight * value
-        if z < -30:
-            return 0.0
-        return 1.0 / (1.0 + math.exp(-z))
+        return _logistic(z)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -103,6 +107,25 @@ class Weights:
 
     models: dict[str, LogisticModel]
     meta: dict[str, Any]
+
+    def probabilities_squashed(self, squashed: Mapping[str, float]) -> dict[str, float]:
+        """Every model's P from features already squashed, zeros left out: the same sums as
+        `LogisticModel.probability_squashed`, in the same order, in one pass over them."""
+        totals = {name: model._folded[1] for name, model in self.models.items()}
+        by_feature = self._by_feature
+        for feature, value in squashed.items():
+            for name, weight in by_feature.get(feature, ()):
+                totals[name] += weight * value
+        return {name: _logistic(z) for name, z in totals.items()}
+
+    @cached_property
+    def _by_feature(self) -> dict[str, tuple[tuple[str, float], ...]]:
+        """(model name, weight) of every model that reads a feature."""
+        readers: dict[str, list[tuple[str, float]]] = {}
+        for name, model in self.models.items():
+            for feature, weight in model._folded[0].items():
+                readers.setdefault(feature, []).append((name, weight))
+        return {feature: tuple(pairs) for feature, pairs in readers.items()}
 
     def to_json(self) -> str:
         body = {"meta": self.meta, "models": {k: m.to_dict() for k, m in self.models.items()}}

@@ -98,13 +98,26 @@ class RuleBook:
         return {pid: s.passes_with for pid, s in self.principles.items() if s.passes_with}
 
     def for_principle(self, principle_id: str) -> tuple[Rule, ...]:
-        return tuple(rule for rule in self.rules if rule.principle == principle_id)
+        return self._by_principle.get(principle_id, ())
 
     def by_id(self, rule_id: str) -> Rule:
+        return self._by_id[rule_id]
+
+    @cached_property
+    def _by_principle(self) -> dict[str, tuple[Rule, ...]]:
+        grouped: dict[str, list[Rule]] = {}
         for rule in self.rules:
-            if rule.id == rule_id:
-                return rule
-        raise KeyError(rule_id)
+            grouped.setdefault(rule.principle, []).append(rule)
+        return {principle: tuple(rules) for principle, rules in grouped.items()}
+
+    @cached_property
+    def _by_id(self) -> dict[str, Rule]:
+        return {rule.id: rule for rule in reversed(self.rules)}  # the first of a repeated id
+
+    @cached_property
+    def feature_names(self) -> tuple[tuple[str, str], ...]:
+        """(rule id, feature name) of every rule: `rule.<principle>.<rule id>`."""
+        return tuple((rule.id, f"rule.{rule.principle}.{rule.id}") for rule in self.rules)
 
 
 def _condition(item: dict[str, Any], known_acts: frozenset[str], where: str) -> Condition:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from bot.rules.text import Draft
@@ -44,6 +45,42 @@ def finditer(regex: Any, data: Any) -> Any:
             return
         yield start, stop, spans
         position = stop if stop > start else stop + 1
+
+
+def spans_after_boundary(regex: Any, data: bytes) -> Iterator[tuple[int, int]]:
+    """Spans of group 1 of `regex`, written `(?:^|[^X])(...)` to stand for `(?<![X])...` (RE2
+    has no look-behind): each search restarts on the last character of the previous match, so
+    that character can be the one before the next, as a look-behind would see it."""
+    matcher = regex._regexp
+    position, end = 0, len(data)
+    while position <= end:
+        spans = matcher.Match(_UNANCHORED, data, position, end)
+        if spans[0][0] < 0:
+            return
+        start, stop = spans[1]
+        yield start, stop
+        position = max(stop - 1, position + 1)
+
+
+def compile_set(patterns: list[str]) -> Any:
+    """One RE2 automaton over all `patterns` (each as `compile_pattern` built it) that says in
+    a single pass which of them match anywhere in a text."""
+    options = _RE2.Options()
+    # A set's DFA only fails when one state outgrows its memory: ample, never reached.
+    options.max_mem = _SET_MEMORY
+    regex_set = _RE2.Set.SearchSet(options)
+    for pattern in patterns:
+        regex_set.Add(pattern)
+    regex_set.Compile()
+    return regex_set
+
+
+_SET_MEMORY = 64 << 20
+
+
+def which_match(regex_set: Any, data: bytes) -> list[int]:
+    """The indices (in the order added) of the set's patterns that match somewhere in `data`."""
+    return sorted(regex_set._set.Match(data))
 
 
 def join_patterns(patterns: list[str]) -> str:

@@ -7,8 +7,8 @@ length, so every position found in the masked text is a position in the draft.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 # Slack (<@U1>, <#C1|x>, <!here>, <https://x|y>) and Discord (<@1>, <#1>, <@&1>, <:e:1>, <t:1:R>).
 _CHAT_MARKUP = re.compile(
@@ -25,6 +25,7 @@ MERGE_FIELD = re.compile(
 _MARKDOWN = re.compile(r"[*_~`>]+")
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
 _ABBREVIATIONS = frozenset("dr mr mrs ms prof sr jr st vs etc approx e.g i.e".split())
+_LONGEST_ABBREVIATION = max(len(word) for word in _ABBREVIATIONS)
 _MARKDOWN_CHARS = frozenset("*_~`>")
 # One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
 # (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
@@ -37,8 +38,12 @@ _SAME_WIDTH: dict[int, int] = {
     **{ord(char): ord(plain) for char, plain in _PLAIN.items()},
     **dict.fromkeys(range(0xD800, 0xE000), 0xFFFD),
 }
-_SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)")
-_LINE_BREAK = re.compile(r"\n")
+# Where a sentence ends: `(?<=[.!?…])["'”’)\]]*\s+|\n\s*\n|\n(?=\s*(?:[-•*·]|\d+[.)])\s)`,
+# written to match from the stop or the line break itself (so the engine skips to those rare
+# characters instead of trying every position); a match from a stop starts one after it.
+_SENTENCE_END = re.compile(
+    r"[.!?…\n](?:(?<=[.!?…])[\"'”’)\]]*\s+|(?<=\n)(?:\s*\n|(?=\s*(?:[-•*·]|\d+[.)])\s)))"
+)
 
 GREETING = re.compile(
     r"^\s*(?:(?:hi|hey|hello|dear|greetings|good (?:morning|afternoon|evening)|hiya|howdy|yo)\b"
@@ -47,6 +52,7 @@ GREETING = re.compile(
 )
 _NAME_LINE = re.compile(r"^\s*[A-Z][\w.'-]*(?: [A-Z][\w.'-]*){0,3}[,:]?\s*$")
 _PS = re.compile(r"^\s*p\.?\s?p?\.?\s?s\b\.?", re.IGNORECASE)
+_PS_FIRST = ("p", "P")  # all a sentence (stripped) can start with for `_PS` to match
 _MAX_SIGNATURE_LINES = 6
 _TITLE_GLUE = frozenset("of and at the & for in | - — – @ / + on to".split())
 # "Dana," or "Jess, helping…": a bare name opening the note is a greeting.
@@ -100,7 +106,12 @@ def _drop_abbreviation_stops(text: str) -> str:
     position = text.find(".")
     while position != -1:
         start = position
-        while start > 0 and (text[start - 1].isalpha() or text[start - 1] == "."):
+        # No further back than the longest abbreviation: a longer word is none of them.
+        while (
+            start > 0
+            and position - start <= _LONGEST_ABBREVIATION
+            and (text[start - 1].isalpha() or text[start - 1] == ".")
+        ):
             start -= 1
         word = text[start:position].lower()
         if word in _ABBREVIATIONS and (start == 0 or not text[start - 1].isalnum()):
@@ -141,8 +152,7 @@ def mask(text: str) -> str:
     return masked if masked.isascii() else masked.translate(_SAME_WIDTH)
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(NamedTuple):
     start: int
     end: int
     text: str  # the masked text of the sentence (same length as the original slice)
@@ -158,31 +168,32 @@ class Draft:
 
     @cached_property
     def sentences(self) -> tuple[Sentence, ...]:
+        masked = self.masked
         out: list[Sentence] = []
         position = 0
-        for match in _SENTENCE_END.finditer(self.masked):
-            self._add_sentence(out, position, match.start())
+        for match in _SENTENCE_END.finditer(masked):
+            start = match.start()
+            self._add_sentence(out, position, start if masked[start] == "\n" else start + 1)
             position = match.end()
-        self._add_sentence(out, position, len(self.masked))
+        self._add_sentence(out, position, len(masked))
         return tuple(out)
 
     def _add_sentence(self, out: list[Sentence], start: int, end: int) -> None:
         # A line break inside a "sentence" still splits greeting/sign-off lines from prose.
-        chunk_start = start
-        for line in _LINE_BREAK.finditer(self.masked, start, end):
-            self._add_trimmed(out, chunk_start, line.start())
-            chunk_start = line.end()
-        self._add_trimmed(out, chunk_start, end)
+        line_break = self.masked.find("\n", start, end)
+        while line_break != -1:
+            self._add_trimmed(out, start, line_break)
+            start = line_break + 1
+            line_break = self.masked.find("\n", start, end)
+        self._add_trimmed(out, start, end)
 
     def _add_trimmed(self, out: list[Sentence], start: int, end: int) -> None:
         piece = self.masked[start:end]
         stripped = piece.strip()
-        if not stripped or not any(ch.isalnum() for ch in stripped):
+        if not stripped or not (stripped[0].isalnum() or any(ch.isalnum() for ch in stripped)):
             return
-        lead = len(piece) - len(piece.lstrip())
-        begin = start + lead
-        finish = begin + len(stripped)
-        out.append(Sentence(begin, finish, self.masked[begin:finish]))
+        begin = start + len(piece) - len(piece.lstrip())
+        out.append(Sentence(begin, begin + len(stripped), stripped))
 
     @cached_property
     def greeting_end(self) -> int:
@@ -214,7 +225,10 @@ class Draft:
         """(body, signature, P.S.): the sign-off block is the run of short unpunctuated
         lines (a name, a title, a company) and closings like "Best," before any P.S."""
         sentences = self._after_greeting
-        ps_at = next((i for i, s in enumerate(sentences) if _PS.match(s.text)), len(sentences))
+        ps_at = next(
+            (i for i, s in enumerate(sentences) if s.text[:1] in _PS_FIRST and _PS.match(s.text)),
+            len(sentences),
+        )
         main, ps = sentences[:ps_at], sentences[ps_at:]
         cut = len(main)
         for index in range(len(main) - 1, max(-1, len(main) - 1 - _MAX_SIGNATURE_LINES), -1):

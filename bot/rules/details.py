@@ -1,0 +1,113 @@
+"""The details of each sentence: the names, numbers and quoted phrases it holds.
+
+A sentence about the reader with a detail in it says something particular (features.py
+counts them). A sentence's first word, common capitalised words, job titles and where
+someone works ("at Ramp") are not details.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Sequence
+
+from bot.rules.acts import SentenceActs
+from bot.rules.scan import HAVE_RE2, compile_pattern, spans_after_boundary
+
+# A name: a capitalised word, an acronym, or a word with a capital inside (iOS, eBay); a run
+# of them ("São Paulo", "Ostrava Parcel") is one name, so a two-word place counts as one.
+_NAME_WORD = r"(?:[A-Z][\w&'’-]*[a-z0-9][\w&'’-]*|[A-Z]{2,}\w*|[a-z]+[A-Z][\w&'’-]*)"
+_CAPITALISED = re.compile(rf"(?<![\w'’]){_NAME_WORD}(?: {_NAME_WORD})*")
+# The same on RE2 for ASCII drafts (most of them), where its `\w` is Python's.
+_CAPITALISED_RE2 = (
+    compile_pattern(rf"(?:^|[^\w'’])({_NAME_WORD}(?: {_NAME_WORD})*)", cased=False, fast=True)
+    if HAVE_RE2
+    else None
+)
+# A number, not inside a word: `(?<![\w.])\$?\d[\d,.]*%?`. The first character is matched
+# before the look-behind (which then reads the character before it), so the engine skips
+# to the rare `$` and digits instead of trying every position.
+_NUMBER = re.compile(r"[$\d](?<![\w.].)(?:(?<=\$)\d|(?<=\d))[\d,.]*%?")
+# A quote: `["“][^"”\n]{8,120}["”]|(?<![\w'])'[^'\n]{8,120}'(?![\w'])`, written the same way.
+_QUOTED = re.compile(
+    r"[\"“'](?:(?<=[\"“])[^\"”\n]{8,120}[\"”]|(?<=')(?<![\w'].)[^'\n]{8,120}'(?![\w']))"
+)
+COMMON_CAPS = frozenset(
+    "I I'm I've I'd I'll Hi Hey Hello Dear Thanks Thank Best Cheers Regards LinkedIn Linkedin "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
+    "June July August September October November December Would Could Can Let Looking PS "
+    "AI SaaS Just Quick Happy Great Good Also So And But The This That It We You Your My Our "
+    "If When What How Why Is Are Do Does Did Have Has Had Will Zoom Google Slack Email Mr Mrs "
+    "Ms Dr Prof".split()
+)
+# Job titles and employers say where someone works, not what they did: not a detail.
+TITLE_WORDS = frozenset(
+    "head director engineer engineering manager architect lead vp ceo cto cfo coo cmo founder "
+    "co-founder support sales marketing product software senior staff principal president "
+    "chief officer recruiter developer designer analyst scientist partner associate intern "
+    "student professor team teams group solutions operations ops growth success customer "
+    "research data platform infrastructure security design people talent hr".split()
+)
+_EMPLOYER_ENDS = (" at ", "@", " with ", " for ", " in ", "joined ", "joining ")
+_EMPLOYER = re.compile(
+    r"\b(?:work|works|working|worked|job|role|position|team|teams|experience|time|career|"
+    r"you're|you are|are you|joined|joining|engineer|manager|director|lead|head|founder|ceo|"
+    r"vp|intern|student|employee)\s+(?:[\w-]+\s+){0,3}?(?:at|@|with|for|in)\s+$|"
+    r"\b(?:joined|joining)\s+$",
+    re.I,
+)
+
+
+def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, frozenset[str]]:
+    """The details of each of `sentences` (in text order; by its start) that has any, found in
+    the masked `text` with one scan per kind."""
+    starts = [s.start for s in sentences]
+    ends = [s.end for s in sentences]
+    first_words = set(starts)
+    found: dict[int, set[str]] = {}
+
+    def sentence_at(position: int) -> int | None:
+        index = bisect.bisect_right(starts, position) - 1
+        return starts[index] if index >= 0 and position < ends[index] else None
+
+    def file(position: int, token: str) -> None:
+        start = sentence_at(position)
+        if start is not None:
+            found.setdefault(start, set()).add(token)
+
+    for position, stop in _capitalised(text):
+        if sentence_at(position) is None:
+            continue  # in none of the sentences asked about
+        run = text[position:stop]
+        if " " in run:
+            words = run.split(" ")
+            if position in first_words:
+                del words[0]  # a sentence's first word
+            words = [w for w in words if _names_someone(w)]
+            if not words:
+                continue
+            run = " ".join(words)
+        elif position in first_words or not _names_someone(run):
+            continue
+        before = text[max(0, position - 9) : position].lower()
+        if before.endswith(_EMPLOYER_ENDS) and _EMPLOYER.search(
+            text, max(0, position - 48), position
+        ):
+            continue  # "at Ramp": where they work
+        file(position, run.lower())
+    for match in _NUMBER.finditer(text):
+        file(match.start(), match.group())
+    for match in _QUOTED.finditer(text):
+        file(match.start(), match.group().lower())
+    return {start: frozenset(tokens) for start, tokens in found.items()}
+
+
+def _names_someone(word: str) -> bool:
+    return word not in COMMON_CAPS and word.lower() not in TITLE_WORDS
+
+
+def _capitalised(text: str) -> Iterable[tuple[int, int]]:
+    """Where each run of names starts and ends."""
+    if _CAPITALISED_RE2 is not None and text.isascii():
+        return spans_after_boundary(_CAPITALISED_RE2, text.encode())
+    return (match.span() for match in _CAPITALISED.finditer(text))
