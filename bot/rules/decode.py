@@ -42,11 +42,11 @@ def decode(calls: Mapping[str, Call], passes_with: Mapping[str, str]) -> dict[st
     table = _combinations(ids, settled, tuple(passes_with.get(pid) for pid in ids))
     mass: dict[Verdict, float] = dict.fromkeys(_STEP, 0.0)
     best: dict[Verdict, tuple[float, tuple[bool, ...]]] = {}
-    chances = [(calls[pid].probability, calls[pid].settled) for pid in ids]
+    probabilities = [calls[pid].probability for pid in ids]
     for violated, weighed, verdict in table:
         chance = 1.0
         for index in weighed:
-            probability = chances[index][0]
+            probability = probabilities[index]
             chance *= probability if violated[index] else 1.0 - probability
         mass[verdict] += chance
         if verdict not in best or chance > best[verdict][0]:
