@@ -41,10 +41,6 @@ def where_missing(view: DraftFeatures, principle: str) -> Span:
     return chosen.start, chosen.end
 
 
-# The check kinds that look for acts in sentences (what `_condition` does last).
-_FIND_ACTS = frozenset({"existence", "conditional"})
-
-
 class _Scopes:
     """Each scope's sentences and the union of their acts, computed once per draft."""
 
@@ -76,15 +72,7 @@ class RuleRun:
         self.scopes = _Scopes(view)
         self.fired: dict[str, list[Span]] = {}
         for rule in book.rules:
-            when = rule.when
-            if (
-                when.check in _FIND_ACTS
-                and when.act_set
-                and self.scopes.acts(when.scope).isdisjoint(when.act_set)
-            ):
-                self.fired[rule.id] = []  # the common case, decided here without `_condition`
-            else:
-                self._run(rule)
+            self._run(rule)
 
     def _run(self, rule: Rule) -> list[Span]:
         if rule.id in self.fired:

@@ -68,19 +68,6 @@ class LogisticModel:
         )
         return weights, base
 
-    def probability(self, values: Mapping[str, float]) -> float:
-        """P(violated) from raw feature values."""
-        return self.probability_squashed({k: squash(v) for k, v in values.items() if v})
-
-    def probability_squashed(self, squashed: Mapping[str, float]) -> float:
-        """P(violated) from features already squashed, zeros left out."""
-        weights, z = self._folded
-        for name, value in squashed.items():
-            weight = weights.get(name)
-            if weight is not None:
-                z += weight * value
-        return _logistic(z)
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "features": list(self.features),
@@ -108,9 +95,13 @@ class Weights:
     models: dict[str, LogisticModel]
     meta: dict[str, Any]
 
+    def probabilities(self, values: Mapping[str, float]) -> dict[str, float]:
+        """Every model's P(violated) from raw feature values."""
+        return self.probabilities_squashed({k: squash(v) for k, v in values.items() if v})
+
     def probabilities_squashed(self, squashed: Mapping[str, float]) -> dict[str, float]:
-        """Every model's P from features already squashed, zeros left out: the same sums as
-        `LogisticModel.probability_squashed`, in the same order, in one pass over them."""
+        """Every model's P(violated) from features already squashed, zeros left out, in one
+        pass over them."""
         totals = {name: model._folded[1] for name, model in self.models.items()}
         by_feature = self._by_feature
         for feature, value in squashed.items():
