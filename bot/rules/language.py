@@ -41,17 +41,25 @@ def load_language() -> LanguageCheck:
 
 
 _CONTENT = re.compile(r"[^\W\d_][\w'-]{3,}")  # a word of four or more, any script
+# The same words on an ASCII text, where the ASCII classes match the same characters and
+# run about twice as fast; the first letter is captured to be told upper from lower.
+_CONTENT_ASCII = re.compile(r"[A-Za-z][\w'-]{3,}", re.ASCII)
+_FIRST_LETTER_ASCII = re.compile(r"([A-Za-z])[\w'-]{3,}", re.ASCII)
 
 
 def plain_word_count(text: str) -> int:
     """Words of four letters or more that do not start with a capital: how long a draft is
     with names, numbers and short function words left out, so a swapped name never changes it."""
+    if text.isascii():
+        firsts = _FIRST_LETTER_ASCII.findall(text)
+        return len(firsts) - sum(map(str.isupper, firsts))
     return sum(1 for word in _CONTENT.findall(text) if not word[0].isupper())
 
 
 def content_words(lower: str) -> set[str]:
     """Words of four letters or more that are neither function words nor vague ones."""
-    return set(_CONTENT.findall(lower)).difference(_not_content())
+    words = (_CONTENT_ASCII if lower.isascii() else _CONTENT).findall(lower)
+    return set(words).difference(_not_content())
 
 
 @cache
