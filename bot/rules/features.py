@@ -37,6 +37,11 @@ THEIR_ACTS = (
     "perceive_them",
 )  # fmt: skip
 _ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
+# Openers that hang a note on the reader ("Congrats on the round", "Ana suggested I write"):
+# followed at once by the sender's own thing, the note still leads with the sender.
+TRIGGER_ACTS = (
+    "their_news", "referral", "perceive_them", "compliment", "shared_history", "thanks_them",
+)  # fmt: skip
 # Openers skipped before judging whom the opening is about.
 # (Template filler such as "I came across your profile" is not substantive either.)
 SKIPPABLE = frozenset(
@@ -151,6 +156,9 @@ class DraftFeatures:
             "open.subject_recipient": float(bool(first and first.subject == "recipient")),
             "open.question": opens("question_genuine"),
             "open2.sender_act": float(bool(second and second.does(*SENDER_ACTS))),
+            "open2.after_trigger": float(
+                bool(second and opens(*TRIGGER_ACTS) and second.does(*SENDER_ACTS))
+            ),
             "open.self_intro": opens("self_intro", "credential"),
             "open.reach_out": opens("reach_out", "bump"),
             "open.offer": opens("offer", "result", "traction", "self_praise"),
