@@ -7,7 +7,7 @@ EVAL_DIR ?= ../shared/eval
 EVAL_ANSWERS ?= $(EVAL_DIR)/model_answers/dev.jsonl
 EVAL_FLAGS ?=
 
-.PHONY: run test lint typecheck bench eval eval-cv train eval-llm rule-precision clean
+.PHONY: run test lint typecheck bench eval eval-cv eval-written train eval-llm rule-precision clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,11 @@ eval: $(VENV)/.installed
 # OpenAI server serves the model's recorded answers (EVAL_FLAGS=--json for JSON).
 eval-cv: $(VENV)/.installed-dev
 	$(BIN)/outreach-review eval --cv $(EVAL_DIR)/dev.jsonl
+
+# Drafts written for measuring by sessions that saw only the rubric (benchmarks/data/README.md).
+eval-written: $(VENV)/.installed
+	$(BIN)/outreach-review eval benchmarks/data/written_holdout.jsonl $(EVAL_FLAGS)
+	$(BIN)/outreach-review eval benchmarks/data/written_dev.jsonl $(EVAL_FLAGS)
 
 train: $(VENV)/.installed-dev
 	$(BIN)/outreach-review train $(EVAL_DIR)/dev.jsonl
