@@ -111,3 +111,14 @@ def _capitalised(text: str) -> Iterable[tuple[int, int]]:
     if _CAPITALISED_RE2 is not None and text.isascii():
         return spans_after_boundary(_CAPITALISED_RE2, text.encode())
     return (match.span() for match in _CAPITALISED.finditer(text))
+
+
+def names_something(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] names a thing (a capitalised word past the first, a title
+    included: "the Senior Data Analyst role", "the Rise programme") or holds a number."""
+    words = text[start:end].split()
+    for word in words[1:]:
+        bare = word.strip("\"'“”‘’()[],.;:!?")
+        if bare[:1].isupper() and bare not in COMMON_CAPS:
+            return True
+    return _NUMBER.search(text, start, end) is not None

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 
 from bot.rules.acts import ActBook, SentenceActs, analyse
-from bot.rules.details import sentence_details
+from bot.rules.details import names_something, sentence_details
 from bot.rules.language import content_words, plain_word_count
 from bot.rules.text import Draft
 
@@ -37,6 +37,9 @@ THEIR_ACTS = (
     "perceive_them",
 )  # fmt: skip
 _ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
+# What the sender is asking for or offering: with a name in it (a role, a programme, an event)
+# the reader can judge the reason; without one it is "exploring opportunities".
+PURPOSE_ACTS = ("job_seek", "recruit", "purpose", "intro_request", "invite", "reason_link")
 # Openers that hang a note on the reader ("Congrats on the round", "Ana suggested I write"):
 # followed at once by the sender's own thing, the note still leads with the sender.
 TRIGGER_ACTS = (
@@ -188,6 +191,12 @@ class DraftFeatures:
             ),
             "bullets": float(sum(1 for s in sentences if s.subject == "none")),
         }
+        purposes = [s for s in sentences if s.does(*PURPOSE_ACTS)]
+        named_purposes = sum(
+            1 for s in purposes if names_something(self.draft.masked, s.start, s.end)
+        )
+        out["purpose.named"] = float(named_purposes)
+        out["purpose.bare"] = float(len(purposes) - named_purposes)
         counts = self.act_counts
         out.update(_act_features())  # every act's count, zero unless it is counted here
         act_keys = _act_keys()
