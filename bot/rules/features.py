@@ -33,7 +33,7 @@ PITCH_ACTS = (
 RICH_WORDS = 4
 # Acts that are about the reader or what the two share.
 THEIR_ACTS = (
-    "their_work", "their_news", "shared_history", "indirect_question", "referral", "thanks_them",
+    "their_work", "their_news", "shared_history", "indirect_question", "thanks_them",
     "perceive_them",
 )  # fmt: skip
 _ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
