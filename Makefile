@@ -48,6 +48,7 @@ eval-cv: $(VENV)/.installed-dev
 # Drafts written for measuring by sessions that saw only the rubric (benchmarks/data/README.md).
 eval-written: $(VENV)/.installed
 	$(BIN)/outreach-review eval benchmarks/data/written_holdout.jsonl $(EVAL_FLAGS)
+	$(BIN)/outreach-review eval benchmarks/data/written_holdout2.jsonl $(EVAL_FLAGS)
 	$(BIN)/outreach-review eval benchmarks/data/written_dev.jsonl $(EVAL_FLAGS)
 
 train: $(VENV)/.installed-dev
