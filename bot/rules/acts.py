@@ -4,9 +4,8 @@ Speed matters: a review must take a fraction of a millisecond. Every act's "anyw
 patterns are one RE2 automaton run once over the whole draft (UTF-8 encoded once, so the
 wrapper does not re-encode per call), and each match is filed under its sentence. All
 "lead" patterns (which must match where a sentence starts) are one automaton run once over
-the draft with every sentence on a line of its own (only when the prefilter set says it can
-match, and without its groups, which are read only where it matched); the first act listed
-in acts.yaml whose lead matches a sentence wins.
+the draft with every sentence on a line of its own; the first act listed in acts.yaml
+whose lead matches a sentence wins.
 """
 
 from __future__ import annotations
@@ -22,15 +21,13 @@ from bot.principles import load_data
 from bot.rules.lexicon import expand_pattern
 from bot.rules.scan import (
     HAVE_RE2,
-    LEAD,
-    AnywhereScan,
     Texts,
     compile_pattern,
     compile_set,
     finditer,
     group_span,
     join_patterns,
-    spans_at,
+    which_match,
 )
 from bot.rules.text import Draft, Sentence
 
@@ -69,22 +66,32 @@ class Act:
     needs_sender: bool = False  # only in a sentence where the sender speaks of their own
 
 
-class Lead(NamedTuple):
-    """One case's lead patterns of every act as one regex, the act named by each group."""
+@dataclass(frozen=True)
+class AnywhereScan:
+    """Every act's "anywhere" regexes in the order the acts run them, and (on RE2) one set per
+    case that tells in a single pass which of them can match: the others are never run."""
 
-    regex: Any
-    on_original: bool
-    groups: dict[int, str]
-    # The same without groups, cheaper to search with: `regex` then runs only where it matched.
-    finder: Any
+    regexes: tuple[tuple[str, Any, bool], ...]  # (act name, regex, runs on the original case)
+    # (set, runs on the original case, the index in `regexes` of each of its patterns)
+    prefilters: tuple[tuple[Any, bool, tuple[int, ...]], ...] = ()
+
+    def candidates(self, lined: Texts) -> list[tuple[str, Any, bool]]:
+        if not self.prefilters:
+            return list(self.regexes)
+        chosen: list[int] = []
+        for regex_set, on_original, positions in self.prefilters:
+            data = lined.original if on_original else lined.lower
+            chosen += [positions[index] for index in which_match(regex_set, data)]
+        return [self.regexes[index] for index in sorted(chosen)]
 
 
 @dataclass(frozen=True)
 class ActBook:
     fast: bool  # RE2 on bytes; else Python's `re` on str (tests hold both to one answer)
     acts: tuple[Act, ...]
-    leads: tuple[Lead, ...]
-    anywhere: AnywhereScan
+    # One regex per case for every act's lead patterns, with the act named by each group.
+    leads: tuple[tuple[Any, bool, dict[int, str]], ...]
+    anywhere: AnywhereScan = AnywhereScan(())
 
     def names(self) -> tuple[str, ...]:
         return tuple(act.name for act in self.acts)
@@ -137,25 +144,18 @@ def load_acts(fast: bool = True) -> ActBook:
     for cased, parts in lead_parts.items():
         if not parts:
             continue
-        pattern = "(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")"
-        regex = compile_pattern(pattern, cased=cased, fast=fast)
+        regex = compile_pattern(
+            "(?m)^" + MARKERS + "(?:" + "|".join(parts) + ")", cased=cased, fast=fast
+        )
         groups = {
             number: lead_names[int((name.decode() if isinstance(name, bytes) else name)[1:])]
             for name, number in regex.groupindex.items()
         }
-        finder = regex
-        if fast:
-            plain = _LEAD_GROUP.sub("(?:", pattern)
-            finder = compile_pattern(plain, cased=cased, fast=fast)
-        compiled_leads.append(Lead(regex, cased, groups, finder))
-    lead_regexes = tuple(compiled_leads)
-    return ActBook(fast, tuple(acts), lead_regexes, _anywhere_scan(acts, lead_regexes, fast))
+        compiled_leads.append((regex, cased, groups))
+    return ActBook(fast, tuple(acts), tuple(compiled_leads), _anywhere_scan(acts, fast))
 
 
-_LEAD_GROUP = re.compile(r"\(\?P<a\d+>")
-
-
-def _anywhere_scan(acts: list[Act], leads: tuple[Lead, ...], fast: bool) -> AnywhereScan:
+def _anywhere_scan(acts: list[Act], fast: bool) -> AnywhereScan:
     regexes = tuple(
         (act.name, regex, on_original) for act in acts for regex, on_original in act.anywhere
     )
@@ -164,13 +164,9 @@ def _anywhere_scan(acts: list[Act], leads: tuple[Lead, ...], fast: bool) -> Anyw
     prefilters = []
     for case in (False, True):
         positions = tuple(index for index, item in enumerate(regexes) if item[2] == case)
-        patterns = [regexes[index][1].pattern for index in positions]
-        for lead in leads:
-            if lead.on_original == case:
-                positions += (LEAD,)
-                patterns.append(lead.regex.pattern)
         if positions:
-            prefilters.append((compile_set(patterns), case, positions))
+            regex_set = compile_set([regexes[index][1].pattern for index in positions])
+            prefilters.append((regex_set, case, positions))
     return AnywhereScan(regexes, tuple(prefilters))
 
 
@@ -225,24 +221,19 @@ def analyse(
     lined = Texts(draft, starts, book.fast)
     ends = [s.end for s in chosen]
     plain = lined.ascii  # byte offsets are character offsets: no mapping per match
-    candidates, lead_cases = book.anywhere.candidates(lined)
-    for name, regex, on_original in candidates:
+    for name, regex, on_original in book.anywhere.candidates(lined):
         for begin, stop, _ in finditer(regex, lined.original if on_original else lined.lower):
             start = begin if plain else lined.char(begin, on_original)
             index = bisect.bisect_right(starts, start) - 1
             if index < 0 or start >= ends[index] or name in found[index]:
                 continue
             found[index][name] = (start, stop if plain else lined.char(stop, on_original))
-    for regex, on_original, groups, finder in book.leads:
-        if lead_cases is not None and on_original not in lead_cases:
-            continue  # the set found no match of it
-        data = lined.original if on_original else lined.lower
-        for begin, stop, found_spans in finditer(finder, data):
+    for regex, on_original, groups in book.leads:
+        for begin, stop, spans in finditer(regex, lined.original if on_original else lined.lower):
             start = lined.char(begin, on_original)
             index = bisect.bisect_right(starts, start) - 1
             if stop <= begin or index < 0 or start != chosen[index].start:
                 continue
-            spans = found_spans if finder is regex else spans_at(regex, data, begin)
             act_name = next(
                 (name for number, name in groups.items() if group_span(spans, number)[0] >= 0),
                 None,

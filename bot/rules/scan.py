@@ -7,7 +7,6 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from bot.rules.text import Draft
@@ -28,7 +27,6 @@ def compile_pattern(pattern: str, *, cased: bool, fast: bool) -> Any:
 
 HAVE_RE2 = _RE2 is not None
 _UNANCHORED = _RE2._Anchor.UNANCHORED if _RE2 is not None else None
-_ANCHOR_START = _RE2._Anchor.ANCHOR_START if _RE2 is not None else None
 
 
 def finditer(regex: Any, data: Any) -> Any:
@@ -47,12 +45,6 @@ def finditer(regex: Any, data: Any) -> Any:
             return
         yield start, stop, spans
         position = stop if stop > start else stop + 1
-
-
-def spans_at(regex: Any, data: bytes, start: int) -> list[tuple[int, int]]:
-    """The spans of every group of the match of `regex` that starts at `start` (found by a
-    copy without groups: the same matches, so this one is there)."""
-    return regex._regexp.Match(_ANCHOR_START, data, start, len(data))
 
 
 def spans_after_boundary(regex: Any, data: bytes) -> Iterator[tuple[int, int]]:
@@ -145,33 +137,3 @@ def _line_starts(text: str, starts: list[int]) -> str:
 def _char_starts(data: bytes) -> list[int]:
     """Byte offset of each character (UTF-8 continuation bytes start no character)."""
     return [i for i, b in enumerate(data) if b & 0xC0 != 0x80]
-
-
-@dataclass(frozen=True)
-class AnywhereScan:
-    """Every act's "anywhere" regexes in the order the acts run them, and (on RE2) one set per
-    case that tells in a single pass which of them, and whether that case's lead regex, can
-    match: the others are never run."""
-
-    regexes: tuple[tuple[str, Any, bool], ...]  # (act name, regex, runs on the original case)
-    # (set, runs on the original case, the index in `regexes` of each of its patterns, or
-    # LEAD for the case's lead regex)
-    prefilters: tuple[tuple[Any, bool, tuple[int, ...]], ...] = ()
-
-    def candidates(self, lined: Texts) -> tuple[list[tuple[str, Any, bool]], set[bool] | None]:
-        """The regexes that can match, and the cases whose lead regex can (None: all)."""
-        if not self.prefilters:
-            return list(self.regexes), None
-        chosen: list[int] = []
-        leads: set[bool] = set()
-        for regex_set, on_original, positions in self.prefilters:
-            data = lined.original if on_original else lined.lower
-            for index in which_match(regex_set, data):
-                if positions[index] == LEAD:
-                    leads.add(on_original)
-                else:
-                    chosen.append(positions[index])
-        return [self.regexes[index] for index in sorted(chosen)], leads
-
-
-LEAD = -1
