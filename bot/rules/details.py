@@ -46,13 +46,16 @@ TITLE_WORDS = frozenset(
     "co-founder support sales marketing product software senior staff principal president "
     "chief officer recruiter developer designer analyst scientist partner associate intern "
     "student professor team teams group solutions operations ops growth success customer "
-    "research data platform infrastructure security design people talent hr".split()
+    "research data platform infrastructure security design people talent hr architecture "
+    "startup startups ecosystem business development partnerships strategy account accounts "
+    "program programs programme programmes finance legal revenue community".split()
 )
 _EMPLOYER_ENDS = (" at ", "@", " with ", " for ", " in ", "joined ", "joining ")
 _EMPLOYER = re.compile(
     r"\b(?:work|works|working|worked|job|role|position|team|teams|experience|time|career|"
     r"you're|you are|are you|joined|joining|engineer|manager|director|lead|head|founder|ceo|"
-    r"vp|intern|student|employee)\s+(?:[\w-]+\s+){0,3}?(?:at|@|with|for|in)\s+$|"
+    r"vp|intern|student|employee|leading|heading|running|managing|overseeing)\s+"
+    r"(?:[\w-]+\s+){0,4}?(?:at|@|with|for|in)\s+$|"
     r"\b(?:joined|joining)\s+$",
     re.I,
 )
