@@ -49,6 +49,7 @@ eval-cv: $(VENV)/.installed-dev
 eval-written: $(VENV)/.installed
 	$(BIN)/outreach-review eval benchmarks/data/written_holdout.jsonl $(EVAL_FLAGS)
 	$(BIN)/outreach-review eval benchmarks/data/written_holdout2.jsonl $(EVAL_FLAGS)
+	$(BIN)/outreach-review eval benchmarks/data/written_holdout3.jsonl $(EVAL_FLAGS)
 	$(BIN)/outreach-review eval benchmarks/data/written_dev.jsonl $(EVAL_FLAGS)
 
 train: $(VENV)/.installed-dev

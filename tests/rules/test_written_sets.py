@@ -21,6 +21,7 @@ def test_the_written_sets_are_there() -> None:
         "written_dev.jsonl",
         "written_holdout.jsonl",
         "written_holdout2.jsonl",
+        "written_holdout3.jsonl",
     ]
 
 
