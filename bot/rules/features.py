@@ -149,7 +149,7 @@ class DraftFeatures:
         concrete = sum(1 for i in theirs if details[i])
         lower = self.draft.lower
         substance = [content_words(lower[sentences[i].start : sentences[i].end]) for i in theirs]
-        pitching = sum(1 for s in sentences if not s.acts.keys().isdisjoint(PITCH_ACTS))
+        pitching = self.count(*PITCH_ACTS)
         ps_start = self.draft.postscript[0].start if self.draft.postscript else None
         kinds = [q.kind for q in self.questions]
         out: dict[str, float] = {

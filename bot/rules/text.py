@@ -190,7 +190,7 @@ class Draft:
     def _add_trimmed(self, out: list[Sentence], start: int, end: int) -> None:
         piece = self.masked[start:end]
         stripped = piece.strip()
-        if not stripped or not (stripped[0].isalnum() or any(ch.isalnum() for ch in stripped)):
+        if not any(ch.isalnum() for ch in stripped):
             return
         begin = start + len(piece) - len(piece.lstrip())
         out.append(Sentence(begin, begin + len(stripped), stripped))
