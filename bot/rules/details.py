@@ -59,6 +59,12 @@ _EMPLOYER = re.compile(
     r"\b(?:joined|joining)\s+$",
     re.I,
 )
+# "speaking at KubeCon": taking part in an event, so the name is the event, not an employer.
+_AT_EVENT = re.compile(
+    r"\b(?:speaking|presenting|talking|keynoting|exhibiting|attending|hosting|judging|"
+    r"teaching|performing|competing|panelling|paneling)\s+(?:at|in)\s+$",
+    re.I,
+)
 
 
 def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, frozenset[str]]:
@@ -93,8 +99,10 @@ def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, 
         elif position in first_words or not _names_someone(run):
             continue
         before = text[max(0, position - 9) : position].lower()
-        if before.endswith(_EMPLOYER_ENDS) and _EMPLOYER.search(
-            text, max(0, position - 48), position
+        if (
+            before.endswith(_EMPLOYER_ENDS)
+            and _EMPLOYER.search(text, max(0, position - 48), position)
+            and not _AT_EVENT.search(text, max(0, position - 24), position)
         ):
             continue  # "at Ramp": where they work
         file(position, run.lower())
