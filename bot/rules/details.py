@@ -32,6 +32,8 @@ _NUMBER = re.compile(r"[$\d](?<![\w.].)(?:(?<=\$)\d|(?<=\d))[\d,.]*%?")
 _QUOTED = re.compile(
     r"[\"“'](?:(?<=[\"“])[^\"”\n]{8,120}[\"”]|(?<=')(?<![\w'].)[^'\n]{8,120}'(?![\w']))"
 )
+# "1." or "2)" opening a line numbers a list; it is no detail.
+_ENUMERATOR = re.compile(r"[ \t]*\(?(\d{1,2})[.)](?:\s|$)")
 COMMON_CAPS = frozenset(
     "I I'm I've I'd I'll Hi Hey Hello Dear Thanks Thank Best Cheers Regards LinkedIn Linkedin "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday January February March April May "
@@ -48,7 +50,10 @@ TITLE_WORDS = frozenset(
     "student professor team teams group solutions operations ops growth success customer "
     "research data platform infrastructure security design people talent hr architecture "
     "startup startups ecosystem business development partnerships strategy account accounts "
-    "program programs programme programmes finance legal revenue community".split()
+    "program programs programme programmes finance legal revenue community accountant consultant "
+    "coordinator specialist representative administrator assistant advisor adviser editor writer "
+    "producer nurse teacher lawyer attorney counsel agent broker banker economist strategist "
+    "planner technician executive owner sdr bdr".split()
 )
 _EMPLOYER_ENDS = (" at ", "@", " with ", " for ", " in ", "joined ", "joining ")
 _EMPLOYER = re.compile(
@@ -107,10 +112,17 @@ def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, 
             continue  # "at Ramp": where they work
         file(position, run.lower())
     for match in _NUMBER.finditer(text):
-        file(match.start(), match.group())
+        if not _enumerates(text, match.start()):
+            file(match.start(), match.group())
     for match in _QUOTED.finditer(text):
         file(match.start(), match.group().lower())
     return {start: frozenset(tokens) for start, tokens in found.items()}
+
+
+def _enumerates(text: str, position: int) -> bool:
+    """Whether the number at `position` opens its line as a list's "1." or "(2)"."""
+    listed = _ENUMERATOR.match(text, text.rfind("\n", 0, position) + 1)
+    return listed is not None and listed.start(1) == position
 
 
 def _names_someone(word: str) -> bool:

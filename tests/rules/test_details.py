@@ -28,6 +28,23 @@ def test_where_they_work_is_not_a_detail(sentence: str) -> None:
     assert "quillon" not in details_of(sentence)
 
 
+def test_a_job_title_is_not_a_detail() -> None:
+    found = details_of("Hi Ines, thanks for the call about the Senior Tax Accountant opening.")
+    assert found <= {"tax"}
+
+
 @pytest.mark.parametrize("verb", ["speaking", "presenting", "hosting", "teaching"])
 def test_an_event_they_take_part_in_is_a_detail(verb: str) -> None:
     assert "harbour summit" in details_of(f"Hi Ines, I saw you're {verb} at Harbour Summit.")
+
+
+def test_list_numbers_are_not_details_but_numbers_in_the_items_are() -> None:
+    found = details_of(
+        "Hi Ines, three things stood out in your pantry report:\n"
+        "1. Visits rose 40% in March, and the queue was out the door.\n"
+        "2) Fewer volunteers came on Sundays than on any other day.\n"
+        "(3) The new fridge meant you could take fresh milk for the first time.\n\n"
+        "How did you find more volunteers for Sundays?\n\nBest,\nTom"
+    )
+    assert "40%" in found
+    assert not found & {"1.", "2", "3"}
