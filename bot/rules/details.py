@@ -136,12 +136,16 @@ def _capitalised(text: str) -> Iterable[tuple[int, int]]:
     return (match.span() for match in _CAPITALISED.finditer(text))
 
 
+# "roles at AWS": the employer a purpose is at does not name the purpose.
+_AT = frozenset({"at", "@"})
+
+
 def names_something(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] names a thing (a capitalised word past the first, a title
     included: "the Senior Data Analyst role", "the Rise programme") or holds a number."""
     words = text[start:end].split()
-    for word in words[1:]:
+    for before, word in zip(words, words[1:]):
         bare = word.strip("\"'“”‘’()[],.;:!?")
-        if bare[:1].isupper() and bare not in COMMON_CAPS:
+        if bare[:1].isupper() and bare not in COMMON_CAPS and before.lower() not in _AT:
             return True
     return _NUMBER.search(text, start, end) is not None

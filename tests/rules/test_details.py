@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.rules.details import sentence_details
+from bot.rules.details import names_something, sentence_details
 from bot.rules.features import DraftFeatures
 from bot.rules.text import Draft
 
@@ -48,3 +48,15 @@ def test_list_numbers_are_not_details_but_numbers_in_the_items_are() -> None:
     )
     assert "40%" in found
     assert not found & {"1.", "2", "3"}
+
+
+@pytest.mark.parametrize(
+    ("sentence", "named"),
+    [
+        ("I'm exploring roles at Quillon and would love a chat.", False),
+        ("I'm applying for the Data Analyst opening at Quillon.", True),
+        ("I'm applying to the Harbour Fellowship this spring.", True),
+    ],
+)
+def test_an_employer_alone_does_not_name_a_purpose(sentence: str, named: bool) -> None:
+    assert names_something(sentence, 0, len(sentence)) is named
