@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 
 from bot.rules.acts import SentenceActs
 from bot.rules.scan import HAVE_RE2, compile_pattern, spans_after_boundary
@@ -144,7 +145,7 @@ def names_something(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] names a thing (a capitalised word past the first, a title
     included: "the Senior Data Analyst role", "the Rise programme") or holds a number."""
     words = text[start:end].split()
-    for before, word in zip(words, words[1:]):
+    for before, word in pairwise(words):
         bare = word.strip("\"'“”‘’()[],.;:!?")
         if bare[:1].isupper() and bare not in COMMON_CAPS and before.lower() not in _AT:
             return True
