@@ -39,7 +39,9 @@ THEIR_ACTS = (
 _ABOUT_THEM = (*THEIR_ACTS, "compliment", "question_genuine")
 # What the sender is asking for or offering: with a name in it (a role, a programme, an event)
 # the reader can judge the reason; without one it is "exploring opportunities".
-PURPOSE_ACTS = ("job_seek", "recruit", "purpose", "intro_request", "invite", "reason_link")
+PURPOSE_ACTS = (
+    "job_seek", "recruit", "purpose", "intro_request", "mutual_contact", "invite", "reason_link",
+)  # fmt: skip
 # Openers that hang a note on the reader ("Congrats on the round", "Ana suggested I write"):
 # followed at once by the sender's own thing, the note still leads with the sender.
 TRIGGER_ACTS = (
@@ -166,7 +168,7 @@ class DraftFeatures:
             "open.reach_out": opens("reach_out", "bump"),
             "open.offer": opens("offer", "result", "traction", "self_praise"),
             "open.job": opens("job_seek", "recruit"),
-            "open.news": opens("their_news", "referral", "intro_request"),
+            "open.news": opens("their_news", "referral", "intro_request", "mutual_contact"),
             "open.perceive": opens("perceive_them", "thanks_them"),
             "open.work": opens("their_work", "shared_history", "engages_detail"),
             "open.filler": opens("filler"),
