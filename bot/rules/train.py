@@ -115,8 +115,11 @@ def fit_logistic(rows: list[list[float]], labels: list[bool], c: float = C) -> t
     return weights[:d], float(weights[d])
 
 
-def train(records: list[Record], table: list[dict[str, float]] | None = None) -> Weights:
-    """Fit every target on `records` (features computed unless `table` is given)."""
+def train(
+    records: list[Record], table: list[dict[str, float]] | None = None, c: float = C
+) -> Weights:
+    """Fit every target on `records` (features computed unless `table` is given) with
+    inverse regularisation strength `c`."""
     np = _numpy()
     table = table if table is not None else feature_table(records)
     names = sorted(table[0]) if table else []
@@ -139,7 +142,7 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
         standard = (raw - mean) / scale
         kept = list(range(len(chosen)))
         while True:  # drop the feature whose weight most contradicts its declared direction
-            coef, intercept = fit_logistic(standard[:, kept].tolist(), labels)
+            coef, intercept = fit_logistic(standard[:, kept].tolist(), labels, c)
             wrong = [
                 (c * -signs[k], k) for c, k in zip(coef, kept, strict=True) if c * signs[k] < 0
             ]
@@ -155,7 +158,7 @@ def train(records: list[Record], table: list[dict[str, float]] | None = None) ->
         )  # fmt: skip
     meta = {
         "records": len(records),
-        "c": C,
+        "c": c,
         "sources": len({_group(r) for r in records}),
         "data": data_fingerprint(),
     }
@@ -176,23 +179,28 @@ def _group(record: Record) -> str:
     return source_group(str(record.get("source", "")))
 
 
-def cross_validated_reviews(records: list[Record]) -> list[Review]:
+def cross_validated_reviews(
+    records: list[Record], table: list[dict[str, float]] | None = None, c: float = C
+) -> list[Review]:
     """Each record's review by weights trained without its source group (leave one out)."""
-    table = feature_table(records)
+    table = table if table is not None else feature_table(records)
     reviews: list[Review | None] = [None] * len(records)
     for group in sorted({_group(r) for r in records}):
         held = [i for i, r in enumerate(records) if _group(r) == group]
         kept = [i for i, r in enumerate(records) if _group(r) != group]
-        weights = train([records[i] for i in kept], [table[i] for i in kept])
+        weights = train([records[i] for i in kept], [table[i] for i in kept], c)
         for i in held:
             reviews[i] = review_text(records[i]["text"], MAX_DRAFT_CHARS, weights=weights)
     return [review for review in reviews if review is not None]
 
 
-def cross_validate(records: list[Record]) -> EvalReport:
+def cross_validate(
+    records: list[Record], table: list[dict[str, float]] | None = None, c: float = C
+) -> EvalReport:
     """Leave one source group out: train on the others, review the held-out drafts."""
     report = EvalReport()
-    for record, review in zip(records, cross_validated_reviews(records), strict=True):
+    reviews = cross_validated_reviews(records, table, c)
+    for record, review in zip(records, reviews, strict=True):
         add_result(report, record, review)
     return report
 
