@@ -16,7 +16,7 @@ VERDICT_LABEL = {
     "revise": "Revise before sending",
     "rewrite": "Rewrite it",
 }
-KIND_LABEL = {"cold": "Cold outreach", "reconnect": "Reconnecting after a gap"}
+KIND_LABEL = {"cold": "Cold outreach", "reconnect": "To someone you know"}
 FALLBACK_TEXT = {
     "no_model": "no model is configured",
     "timeout": "the model did not answer in time",

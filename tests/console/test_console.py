@@ -67,7 +67,7 @@ async def test_interactive_commands_review_paste_tips_help_and_quit() -> None:
     assert code == 0
     assert "Lead with them, not you" in text and "/reviewoutreach <draft>" in text  # help
     assert text.count("Score ") == 2
-    assert "(Reconnecting after a gap)" in text  # the typed paragraphs were reviewed as one draft
+    assert "(To someone you know)" in text  # the typed paragraphs were reviewed as one draft
     assert tips.calls and tips.calls[0][1] == "preview" and tips.calls[0][0].platform == "console"
     assert "Unknown command /bogus" in text
     assert text.count("Outreach Review grades") == 1  # nothing after /quit ran

@@ -128,7 +128,7 @@ async def test_a_shared_review_carries_no_draft_text_on_either_platform(
         (
             "Hi Sam, it has been two years since we last spoke, my fault for going quiet. "
             "How is the new team treating you?",
-            "Reconnecting after a gap",
+            "To someone you know",
         ),
     ],
 )
