@@ -25,7 +25,10 @@ MERGE_FIELD = re.compile(
 _MARKDOWN = re.compile(r"[*_~`>]+")
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
 _ABBREVIATIONS = frozenset("dr mr mrs ms prof sr jr st vs etc approx e.g i.e".split())
-_LONGEST_ABBREVIATION = max(len(word) for word in _ABBREVIATIONS)
+# These end sentences too ("I'm Tom from Thread & Co. We make…"): only a lower-case word after
+# them ("at 2 a.m. during the outage", "the Evergreen Pet Co. checkout") keeps the sentence going.
+_MID_SENTENCE_ABBREVIATIONS = frozenset("co inc ltd corp a.m p.m".split())
+_LONGEST_ABBREVIATION = max(len(word) for word in _ABBREVIATIONS | _MID_SENTENCE_ABBREVIATIONS)
 _MARKDOWN_CHARS = frozenset("*_~`>")
 # One character for one: curly quotes, dashes, bullets and odd spaces read as plain ASCII
 # (which also keeps most drafts pure ASCII for the matcher), and a lone surrogate, which no
@@ -100,6 +103,11 @@ def _blank_if_word_start(match: re.Match[str]) -> str:
     return " " * len(match.group(0)) if _starts_a_word(match) else match.group(0)
 
 
+def _lower_word_follows(text: str, position: int) -> bool:
+    rest = text[position : position + 8].lstrip(" \t")
+    return rest[:1].islower()
+
+
 def _drop_abbreviation_stops(text: str) -> str:
     """Blank the full stop of each abbreviation ("Dr.", "e.g."), one character for one."""
     chars: list[str] | None = None
@@ -114,7 +122,10 @@ def _drop_abbreviation_stops(text: str) -> str:
         ):
             start -= 1
         word = text[start:position].lower()
-        if word in _ABBREVIATIONS and (start == 0 or not text[start - 1].isalnum()):
+        known = word in _ABBREVIATIONS or (
+            word in _MID_SENTENCE_ABBREVIATIONS and _lower_word_follows(text, position + 1)
+        )
+        if known and (start == 0 or not text[start - 1].isalnum()):
             chars = chars if chars is not None else list(text)
             for index in range(start, position + 1):
                 if chars[index] == ".":

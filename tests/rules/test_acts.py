@@ -51,3 +51,14 @@ def test_just_after_meeting_or_a_promised_send_is_recent(sentence: str) -> None:
 )
 def test_a_close_the_file_note_is_a_bump(sentence: str) -> None:
     assert "bump" in acts_of(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "I still tell new hires about the time you rebuilt the consumer during the outage.",
+        "I keep remembering how you ran the Friday demos.",
+    ],
+)
+def test_a_memory_of_them_is_shared_history(sentence: str) -> None:
+    assert "shared_history" in acts_of(sentence)
