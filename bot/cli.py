@@ -7,7 +7,6 @@ review with `--no-llm` starts and answers in a fraction of a second.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import os
 import sys
@@ -48,6 +47,8 @@ def cmd_review(args: argparse.Namespace) -> int:
 
         review = review_with_rules(text)
     else:
+        import asyncio  # here, not at the top: `review --no-llm` starts faster without it
+
         from bot.ports import Rejected
 
         service = _service(_settings())
@@ -78,6 +79,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if not path.is_file():
         raise InputError(f"no such file: {args.file}")
     service = None if args.no_llm else _service(_settings())
+    import asyncio
+
     return asyncio.run(run_batch(path, sys.stdout, service))
 
 

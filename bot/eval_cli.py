@@ -4,7 +4,6 @@ rules' weights on them."""
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from pathlib import Path
@@ -53,6 +52,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.rule_precision:
         return _write_rule_precision(path, args.out)
     if args.llm:
+        import asyncio  # here: every command line loads this module, few need asyncio
+
         from bot.eval_llm import run_llm_eval
         from bot.settings import load_settings
 

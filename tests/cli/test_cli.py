@@ -177,3 +177,24 @@ def test_rules_path_imports_no_model_or_platform_library(draft_file: Path) -> No
     )
     assert result.returncode == 0, result.stderr
     assert b"LOADED []" in result.stdout
+
+
+def test_a_rules_only_review_does_not_load_the_async_stack() -> None:
+    # asyncio alone costs ~40 ms of start-up, a seventh of `review --no-llm FILE`.
+    probe = (
+        "import sys\n"
+        "sys.argv = ['outreach-review', 'review', '--no-llm', '-']\n"
+        "from bot.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print('asyncio' in sys.modules, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        input="Hi Sam, loved your post on tides. How do you calibrate the gauges?",
+        capture_output=True,
+        text=True,
+        env=CLI_ENV,
+        timeout=60,
+    )
+    assert "Lead with them" in done.stdout
+    assert done.stderr.strip().splitlines()[-1] == "False"
