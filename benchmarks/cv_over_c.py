@@ -3,7 +3,7 @@
 Run: `.venv/bin/python benchmarks/cv_over_c.py ../shared/eval` (needs NumPy). A change to
 the rules moves the weights, and at one strength a few drafts near 0.5 flip either way
 with any retraining; the mean over C x 0.7, 1 and 1.4 is steadier, so a change is judged
-on it (README, "How the rules are changed").
+on it (README, "Quality, measured").
 """
 
 from __future__ import annotations
