@@ -127,7 +127,9 @@ def _enumerates(text: str, position: int) -> bool:
 
 
 def _names_someone(word: str) -> bool:
-    return word not in COMMON_CAPS and word.lower() not in TITLE_WORDS
+    # "What's", "That'll": a common word with a contraction is still a common word.
+    bare = word.split("'", 1)[0].split("’", 1)[0]
+    return bare not in COMMON_CAPS and word.lower() not in TITLE_WORDS
 
 
 def _capitalised(text: str) -> Iterable[tuple[int, int]]:

@@ -60,3 +60,9 @@ def test_list_numbers_are_not_details_but_numbers_in_the_items_are() -> None:
 )
 def test_an_employer_alone_does_not_name_a_purpose(sentence: str, named: bool) -> None:
     assert names_something(sentence, 0, len(sentence)) is named
+
+
+def test_a_common_word_with_a_contraction_is_no_name() -> None:
+    found = details_of("Hi Ines, one question for your column: What's next for Abridge's plan?")
+    assert "what's" not in found
+    assert "abridge's" in found
