@@ -78,7 +78,8 @@ def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, 
     the masked `text` with one scan per kind."""
     starts = [s.start for s in sentences]
     ends = [s.end for s in sentences]
-    first_words = set(starts)
+    # A sentence's first word, after any emoji, quote mark or dash before it.
+    first_words = {_first_letter(text, start, end) for start, end in zip(starts, ends, strict=True)}
     found: dict[int, set[str]] = {}
 
     def sentence_at(position: int) -> int | None:
@@ -118,6 +119,16 @@ def sentence_details(text: str, sentences: Sequence[SentenceActs]) -> dict[int, 
     for match in _QUOTED.finditer(text):
         file(match.start(), match.group().lower())
     return {start: frozenset(tokens) for start, tokens in found.items()}
+
+
+def _first_letter(text: str, start: int, end: int) -> int:
+    if text[start : start + 1].isalpha():
+        return start
+    letter = _LETTER.search(text, start, end)
+    return letter.start() if letter else start
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def _enumerates(text: str, position: int) -> bool:

@@ -66,3 +66,11 @@ def test_a_common_word_with_a_contraction_is_no_name() -> None:
     found = details_of("Hi Ines, one question for your column: What's next for Abridge's plan?")
     assert "what's" not in found
     assert "abridge's" in found
+
+
+def test_a_sentence_s_first_word_is_no_name_after_an_emoji_or_a_quote_mark() -> None:
+    found = details_of(
+        "Hi Ines,\n\nThanks for the note.\n\n😢 Reply with a number if you can.\n\n"
+        '"Fast" Harbour crews are rare.\n\nBest,\nTom'
+    )
+    assert found == {"harbour"}
