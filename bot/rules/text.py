@@ -23,6 +23,8 @@ MERGE_FIELD = re.compile(
     re.IGNORECASE,
 )
 _MARKDOWN = re.compile(r"[*_~`>]+")
+# An email's subject line pasted above the draft is a header, not something said to them.
+_SUBJECT_LINE = re.compile(r"\A[ \t]*subject[ \t]*:[^\n]*", re.IGNORECASE)
 # Abbreviations lose their full stop in the masked view, so "Dr. Okafor" is not two sentences.
 _ABBREVIATIONS = frozenset("dr mr mrs ms prof sr jr st vs etc approx e.g i.e".split())
 # These end sentences too ("I'm Tom from Thread & Co. We make…"): only a lower-case word after
@@ -155,6 +157,7 @@ def mask(text: str) -> str:
     if may_have_merge_fields(masked):
         masked = MERGE_FIELD.sub(blank, masked)
     if ":" in masked:
+        masked = _SUBJECT_LINE.sub(blank, masked, count=1)
         masked = _SHORTCODE.sub(_blank_if_word_start, masked)
     if not _MARKDOWN_CHARS.isdisjoint(masked):
         masked = _MARKDOWN.sub(blank, masked)

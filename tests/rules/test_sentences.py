@@ -19,3 +19,8 @@ from bot.rules.text import Draft
 )
 def test_abbreviations_end_a_sentence_only_before_a_new_one(text: str, count: int) -> None:
     assert len(Draft(text).sentences) == count
+
+
+def test_a_pasted_subject_line_is_a_header_not_part_of_the_note() -> None:
+    draft = Draft("Subject: Catching up\n\nHi Laura,\n\nHow is the new studio going?\n\nBest,\nAmy")
+    assert [sentence.text for sentence in draft.prose] == ["How is the new studio going?"]
