@@ -62,3 +62,10 @@ def test_a_close_the_file_note_is_a_bump(sentence: str) -> None:
 )
 def test_a_memory_of_them_is_shared_history(sentence: str) -> None:
     assert "shared_history" in acts_of(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence", ["Freelance Webflow dev here, and a fan of your site.", "Fellow builder here."]
+)
+def test_who_i_am_here_is_a_self_introduction(sentence: str) -> None:
+    assert "self_intro" in acts_of(sentence)
