@@ -144,7 +144,7 @@ def train(
         while True:  # drop the feature whose weight most contradicts its declared direction
             coef, intercept = fit_logistic(standard[:, kept].tolist(), labels, c)
             wrong = [
-                (c * -signs[k], k) for c, k in zip(coef, kept, strict=True) if c * signs[k] < 0
+                (w * -signs[k], k) for w, k in zip(coef, kept, strict=True) if w * signs[k] < 0
             ]
             if not wrong:
                 break
